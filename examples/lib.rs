@@ -1,0 +1,15 @@
+//! Runnable examples of Patinox: `cargo run --example <name>`.
+//!
+//! Each example works offline on the built-in model and switches to a real
+//! provider when one is configured (see the README).
+
+/// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second call (several examples in one process) is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

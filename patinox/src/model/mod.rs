@@ -1,0 +1,124 @@
+//! Language models: the [`LanguageModel`] trait, provider-neutral types, and
+//! the models that ship with Patinox.
+//!
+//! - [`offline::OfflineModel`]: a built-in model that needs no network or key;
+//!   it calls a declared tool and answers from its result.
+//! - [`scripted::ScriptedModel`]: replays given responses and records the requests,
+//!   for tests.
+//! - [`from_env`]: picks a model from the environment.
+
+mod env;
+pub mod offline;
+pub mod scripted;
+mod types;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures_util::Stream;
+
+pub use env::from_env;
+pub use types::{
+    CompletionRequest, CompletionResponse, FinishReason, Message, ModelId, ModelSettings, ToolCall,
+    ToolChoice, ToolSpec, Usage,
+};
+
+use crate::error::Result;
+
+/// A stream of [`StreamEvent`]s from [`LanguageModel::stream`].
+pub type ResponseStream = Pin<Box<dyn Stream<Item = Result<StreamEvent>> + Send>>;
+
+/// One piece of a streamed response.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StreamEvent {
+    /// More answer text.
+    TextDelta(String),
+    /// A tool call, complete with its arguments (providers reassemble argument deltas).
+    ToolCall(ToolCall),
+    /// The stream ended; the whole response, as [`LanguageModel::complete`] would return it.
+    Done(CompletionResponse),
+}
+
+/// A model that completes conversations: a provider client, the offline model,
+/// a scripted test model, or a wrapper (retry, fallback) around others.
+///
+/// Object safe: agents hold models as `Arc<dyn LanguageModel>`.
+///
+/// ```
+/// use patinox::model::{CompletionRequest, LanguageModel, Message};
+/// use patinox::model::scripted::ScriptedModel;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let model = ScriptedModel::new([patinox::model::CompletionResponse::text("Hello!")]);
+/// let messages = [Message::user("Hi")];
+/// let response = model.complete(CompletionRequest::new(&messages)).await?;
+/// assert_eq!(response.content.as_deref(), Some("Hello!"));
+/// # Ok(())
+/// # }
+/// ```
+#[async_trait]
+pub trait LanguageModel: Send + Sync {
+    /// Which model this is.
+    fn id(&self) -> &ModelId;
+
+    /// Completes the conversation in `request`.
+    ///
+    /// # Errors
+    /// Provider, network and validation errors; see [`crate::error::PatinoxError`].
+    async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse>;
+
+    /// Streams the completion. The default calls [`complete`](Self::complete)
+    /// and yields the text as one delta, the tool calls, then [`StreamEvent::Done`].
+    ///
+    /// # Errors
+    /// As [`complete`](Self::complete); errors after the stream has started arrive as items.
+    async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
+        let response = self.complete(request).await?;
+        let mut events = Vec::with_capacity(response.tool_calls.len() + 2);
+        if let Some(text) = &response.content {
+            events.push(Ok(StreamEvent::TextDelta(text.clone())));
+        }
+        events.extend(
+            response
+                .tool_calls
+                .iter()
+                .cloned()
+                .map(|call| Ok(StreamEvent::ToolCall(call))),
+        );
+        events.push(Ok(StreamEvent::Done(response)));
+        Ok(Box::pin(futures_util::stream::iter(events)))
+    }
+}
+
+#[async_trait]
+impl<M: LanguageModel + ?Sized> LanguageModel for Arc<M> {
+    fn id(&self) -> &ModelId {
+        (**self).id()
+    }
+
+    async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
+        (**self).complete(request).await
+    }
+
+    async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
+        (**self).stream(request).await
+    }
+}
+
+#[async_trait]
+impl<M: LanguageModel + ?Sized> LanguageModel for Box<M> {
+    fn id(&self) -> &ModelId {
+        (**self).id()
+    }
+
+    async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
+        (**self).complete(request).await
+    }
+
+    async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
+        (**self).stream(request).await
+    }
+}

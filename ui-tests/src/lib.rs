@@ -1,0 +1,1 @@
+//! Compile-time tests of the Patinox macros live in `tests/`.
