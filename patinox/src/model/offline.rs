@@ -322,13 +322,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn spec(schema: Value) -> ToolSpec {
-        ToolSpec::new("t", "test tool", &schema).expect("valid spec")
+    fn spec(schema: &Value) -> ToolSpec {
+        ToolSpec::new("t", "test tool", schema).expect("valid spec")
     }
 
     #[test]
     fn fills_required_fields_and_skips_optional_ones() {
-        let tool = spec(json!({
+        let tool = spec(&json!({
             "type": "object",
             "properties": {
                 "city": {"type": "string"},
@@ -345,7 +345,7 @@ mod tests {
 
     #[test]
     fn follows_refs_into_definitions() {
-        let tool = spec(json!({
+        let tool = spec(&json!({
             "type": "object",
             "properties": {"place": {"$ref": "#/$defs/Place"}},
             "required": ["place"],
@@ -357,7 +357,7 @@ mod tests {
 
     #[test]
     fn gives_up_on_unsatisfiable_schemas() {
-        let tool = spec(json!({"type": "object", "properties": {}, "required": ["ghost"]}));
+        let tool = spec(&json!({"type": "object", "properties": {}, "required": ["ghost"]}));
         assert!(plan_call(&tool, "anything", 0).is_none());
     }
 }
