@@ -9,6 +9,7 @@
 //! - [`tool`]: the [`Tool`](tool::Tool) trait and run context.
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
+//! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
 //!
 //! ```
@@ -30,6 +31,7 @@ pub mod agent;
 pub mod error;
 pub mod model;
 pub mod monitor;
+pub mod schema;
 pub mod tool;
 pub mod validate;
 
