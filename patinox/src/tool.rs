@@ -181,6 +181,11 @@ pub type ToolResult = std::result::Result<String, ToolError>;
 /// # Ok(())
 /// # }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tool",
+    label = "not a tool",
+    note = "annotate a function with `#[patinox::tool]`, or implement `patinox::tool::Tool` by hand"
+)]
 #[async_trait]
 pub trait Tool: Send + Sync {
     /// Name, description and argument schema, computed once.

@@ -137,6 +137,11 @@ impl<E: fmt::Display> From<Result<(), E>> for ValidationOutcome {
 ///            ValidationOutcome::retry("Please do not answer in capitals."));
 /// # }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a validator",
+    label = "not a validator",
+    note = "annotate a function with `#[patinox::validator(input)]`, `(output)` or `(tool_call)`"
+)]
 #[async_trait]
 pub trait Validator: Send + Sync {
     /// A name for errors and traces.
