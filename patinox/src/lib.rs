@@ -27,6 +27,9 @@
 //! # }
 //! ```
 
+// Library code reports failures as errors; tests may unwrap.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod agent;
 pub mod error;
 pub mod model;
