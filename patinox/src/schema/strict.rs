@@ -1,0 +1,545 @@
+//! Rewrites a JSON Schema into the subset OpenAI accepts with `strict: true`.
+//!
+//! The rewrite is one pass over the schema tree. Each node is made strict on
+//! its own terms (closed objects, every property required, optional ones
+//! nullable); what strict mode cannot say is either moved into the node's
+//! `description`, so the model still reads it, or reported with the JSON
+//! Pointer of the node, when dropping it would change which values are valid.
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{ConfigurationError, PatinoxError};
+
+/// Object nesting levels OpenAI accepts in a strict schema.
+pub(crate) const MAX_NESTING: usize = 10;
+/// Object properties OpenAI accepts across a whole strict schema.
+pub(crate) const MAX_PROPERTIES: usize = 5000;
+/// Enum values OpenAI accepts across a whole strict schema.
+pub(crate) const MAX_ENUM_VALUES: usize = 1000;
+
+/// String formats strict mode accepts.
+pub(crate) const ALLOWED_FORMATS: &[&str] = &[
+    "date-time",
+    "time",
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "uuid",
+];
+
+/// Keywords strict mode understands; everything else is moved or dropped.
+const KEPT: &[&str] = &[
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "anyOf",
+    "$ref",
+    "description",
+    "title",
+    "pattern",
+    "format",
+    "multipleOf",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+];
+
+/// Constraints strict mode does not enforce but the model should still read.
+const DESCRIBED: &[&str] = &[
+    "default",
+    "minLength",
+    "maxLength",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Keywords whose removal would let the model produce values the type rejects.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "patternProperties",
+        "an object with arbitrary keys (a map such as `HashMap<String, T>`)",
+    ),
+    (
+        "propertyNames",
+        "an object with arbitrary keys (a map such as `HashMap<K, T>`)",
+    ),
+    ("prefixItems", "a fixed-length array (a tuple)"),
+    ("not", "`not`"),
+    ("if", "`if`/`then`/`else`"),
+    ("then", "`if`/`then`/`else`"),
+    ("else", "`if`/`then`/`else`"),
+    ("dependentRequired", "`dependentRequired`"),
+    ("dependentSchemas", "`dependentSchemas`"),
+    ("dependencies", "`dependencies`"),
+    ("contains", "`contains`"),
+    ("unevaluatedItems", "`unevaluatedItems`"),
+];
+
+const TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
+
+/// Why a schema has no strict form, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StrictError {
+    /// JSON Pointer of the offending node in the input schema.
+    pub(crate) path: String,
+    /// What the node expresses that strict mode cannot.
+    pub(crate) reason: String,
+}
+
+impl From<StrictError> for PatinoxError {
+    fn from(err: StrictError) -> Self {
+        let path = if err.path.is_empty() {
+            "/".to_owned()
+        } else {
+            err.path
+        };
+        ConfigurationError::new(format!(
+            "{} cannot be expressed in OpenAI strict mode",
+            err.reason
+        ))
+        .with_key(path)
+        .into()
+    }
+}
+
+type Outcome<T = ()> = Result<T, StrictError>;
+
+fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
+    Err(StrictError {
+        path: path.to_owned(),
+        reason: reason.into(),
+    })
+}
+
+/// The strict form of `schema`, whose root must be an object schema.
+pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
+    let Some(root) = schema.as_object() else {
+        return fail("", "a schema that is not an object");
+    };
+    if root.get("type").and_then(Value::as_str) != Some("object") {
+        return fail(
+            "",
+            "a root schema without \"type\": \"object\" (wrap the value in a struct)",
+        );
+    }
+    let mut node = root.clone();
+    let defs = node.remove("$defs");
+    node.remove("definitions");
+    let defs = defs.as_ref().and_then(Value::as_object);
+    let mut rewriter = Rewriter {
+        defs,
+        inlining: Vec::new(),
+    };
+    let mut out = rewriter.node(&node, "")?;
+    if let Some(defs) = defs {
+        let mut strict_defs = Map::new();
+        for (name, def) in defs {
+            let path = format!("/$defs/{}", escape(name));
+            let def = rewriter.value(def, &path)?;
+            strict_defs.insert(name.clone(), Value::Object(def));
+        }
+        out.insert("$defs".to_owned(), Value::Object(strict_defs));
+    }
+    let out = Value::Object(out);
+    check_limits(&out)?;
+    Ok(out)
+}
+
+struct Rewriter<'a> {
+    defs: Option<&'a Map<String, Value>>,
+    /// Definitions being inlined, to stop at recursion.
+    inlining: Vec<String>,
+}
+
+impl Rewriter<'_> {
+    fn value(&mut self, schema: &Value, path: &str) -> Outcome<Map<String, Value>> {
+        match schema {
+            Value::Object(node) => self.node(node, path),
+            Value::Bool(true) => fail(path, "a schema that accepts any value"),
+            _ => fail(path, "a schema that accepts no value"),
+        }
+    }
+
+    fn node(&mut self, node: &Map<String, Value>, path: &str) -> Outcome<Map<String, Value>> {
+        if node.contains_key("$ref")
+            && node.len() > 1
+            && let Some(inlined) = self.inline_ref(node, path)?
+        {
+            return Ok(inlined);
+        }
+        let mut node = node.clone();
+        if let Some(one_of) = node.remove("oneOf") {
+            node.insert("anyOf".to_owned(), one_of);
+        }
+        merge_single_all_of(&mut node, path)?;
+        reject_unsupported(&node, path)?;
+        describe_constraints(&mut node);
+        node.retain(|key, _| KEPT.contains(&key.as_str()));
+        if !node.contains_key("$ref") && !accepts_something_definite(&node) {
+            return fail(
+                path,
+                "a schema that accepts any value (such as `serde_json::Value`)",
+            );
+        }
+        check_types(&node, path)?;
+        if let Some(Value::Array(variants)) = node.get("anyOf") {
+            let mut strict = Vec::with_capacity(variants.len());
+            for (index, variant) in variants.iter().enumerate() {
+                let variant = self.value(variant, &format!("{path}/anyOf/{index}"))?;
+                strict.push(Value::Object(variant));
+            }
+            node.insert("anyOf".to_owned(), Value::Array(strict));
+        }
+        if has_type(&node, "array") || node.contains_key("items") {
+            self.array(&mut node, path)?;
+        }
+        if has_type(&node, "object") || node.contains_key("properties") {
+            self.object(&mut node, path)?;
+        }
+        Ok(node)
+    }
+
+    /// Strict mode rejects keywords next to `$ref`: the definition is copied
+    /// in place, with the sibling keywords (usually a field's description) on top.
+    fn inline_ref(
+        &mut self,
+        node: &Map<String, Value>,
+        path: &str,
+    ) -> Outcome<Option<Map<String, Value>>> {
+        let reference = node.get("$ref").and_then(Value::as_str).unwrap_or_default();
+        if reference == "#" {
+            // The root type recursing into itself: only a bare reference is allowed.
+            return Ok(Some(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::from("#"),
+            )])));
+        }
+        let name = reference.strip_prefix("#/$defs/").unwrap_or_default();
+        let Some(def) = self.defs.and_then(|defs| defs.get(name)) else {
+            return fail(
+                path,
+                format!("a reference to `{reference}`, which is not in `$defs`"),
+            );
+        };
+        if self.inlining.iter().any(|n| n == name) {
+            // A recursive type: keep the reference, lose the sibling text.
+            return Ok(Some(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::from(reference),
+            )])));
+        }
+        let Value::Object(def) = def else {
+            return Ok(None);
+        };
+        let mut merged = def.clone();
+        for (key, value) in node.iter().filter(|(key, _)| *key != "$ref") {
+            merged.insert(key.clone(), value.clone());
+        }
+        self.inlining.push(name.to_owned());
+        let result = self.node(&merged, path);
+        self.inlining.pop();
+        result.map(Some)
+    }
+
+    fn array(&mut self, node: &mut Map<String, Value>, path: &str) -> Outcome {
+        let Some(items) = node.get("items") else {
+            return fail(path, "an array without an item schema");
+        };
+        let items = self.value(items, &format!("{path}/items"))?;
+        node.insert("items".to_owned(), Value::Object(items));
+        Ok(())
+    }
+
+    fn object(&mut self, node: &mut Map<String, Value>, path: &str) -> Outcome {
+        match node.get("additionalProperties") {
+            None | Some(Value::Bool(false)) => {}
+            Some(_) => {
+                return fail(
+                    &format!("{path}/additionalProperties"),
+                    "an object with arbitrary keys (a map such as `HashMap<String, T>`)",
+                );
+            }
+        }
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let empty = Map::new();
+        let properties = node
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let mut strict = Map::new();
+        for (name, property) in properties {
+            let property_path = format!("{path}/properties/{}", escape(name));
+            let mut property = self.value(property, &property_path)?;
+            if !required.contains(&name.as_str()) {
+                property = nullable(property);
+            }
+            strict.insert(name.clone(), Value::Object(property));
+        }
+        let names: Vec<Value> = strict.keys().cloned().map(Value::from).collect();
+        node.insert("properties".to_owned(), Value::Object(strict));
+        node.insert("required".to_owned(), Value::Array(names));
+        node.insert("additionalProperties".to_owned(), Value::Bool(false));
+        Ok(())
+    }
+}
+
+fn merge_single_all_of(node: &mut Map<String, Value>, path: &str) -> Outcome {
+    let Some(all_of) = node.remove("allOf") else {
+        return Ok(());
+    };
+    match all_of.as_array().map(Vec::as_slice) {
+        Some([Value::Object(only)]) => {
+            for (key, value) in only {
+                node.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            Ok(())
+        }
+        _ => fail(
+            &format!("{path}/allOf"),
+            "`allOf` with several schemas (for example from `#[serde(flatten)]` of an enum)",
+        ),
+    }
+}
+
+fn reject_unsupported(node: &Map<String, Value>, path: &str) -> Outcome {
+    for (keyword, what) in UNSUPPORTED {
+        if node.contains_key(*keyword) {
+            return fail(&format!("{path}/{keyword}"), *what);
+        }
+    }
+    match node.get("unevaluatedProperties") {
+        None | Some(Value::Bool(false)) => Ok(()),
+        Some(_) => fail(
+            &format!("{path}/unevaluatedProperties"),
+            "an object with arbitrary keys (`unevaluatedProperties`)",
+        ),
+    }
+}
+
+/// Moves unenforced constraints and unsupported formats into the description.
+fn describe_constraints(node: &mut Map<String, Value>) {
+    let mut notes = Vec::new();
+    for keyword in DESCRIBED {
+        if let Some(value) = node.remove(*keyword) {
+            notes.push(format!("{keyword}: {value}"));
+        }
+    }
+    let format = node
+        .get("format")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(format) = format.filter(|f| !ALLOWED_FORMATS.contains(&f.as_str())) {
+        node.remove("format");
+        // schemars' numeric formats (`uint8`, `double`) repeat what
+        // `minimum`/`maximum` and the type already say.
+        if has_type(node, "string") {
+            notes.push(format!("format: {format}"));
+        }
+    }
+    if notes.is_empty() {
+        return;
+    }
+    let notes = format!("({})", notes.join(", "));
+    let description = match node.get("description").and_then(Value::as_str) {
+        Some(text) if !text.is_empty() => format!("{text} {notes}"),
+        _ => notes,
+    };
+    node.insert("description".to_owned(), Value::String(description));
+}
+
+/// Whether the node restricts values at all; `{}` would let the model send anything.
+fn accepts_something_definite(node: &Map<String, Value>) -> bool {
+    ["type", "enum", "const", "anyOf"]
+        .iter()
+        .any(|k| node.contains_key(*k))
+}
+
+fn check_types(node: &Map<String, Value>, path: &str) -> Outcome {
+    let names: Vec<&Value> = match node.get("type") {
+        None => return Ok(()),
+        Some(Value::Array(names)) => names.iter().collect(),
+        Some(name) => vec![name],
+    };
+    for name in names {
+        if !name.as_str().is_some_and(|n| TYPES.contains(&n)) {
+            return fail(&format!("{path}/type"), format!("the type {name}"));
+        }
+    }
+    Ok(())
+}
+
+fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
+    match node.get("type") {
+        Some(Value::String(name)) => name == wanted,
+        Some(Value::Array(names)) => names.iter().any(|n| n == wanted),
+        _ => false,
+    }
+}
+
+/// Whether `node` (already strict) lets `null` through.
+pub(crate) fn accepts_null(node: &Map<String, Value>) -> bool {
+    let listed = |key: &str| {
+        node.get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(Value::is_null))
+    };
+    if node.contains_key("enum") {
+        return listed("enum");
+    }
+    if let Some(constant) = node.get("const") {
+        return constant.is_null();
+    }
+    if let Some(Value::Array(variants)) = node.get("anyOf") {
+        return variants
+            .iter()
+            .any(|v| v.as_object().is_some_and(accepts_null));
+    }
+    has_type(node, "null")
+}
+
+/// An optional property becomes required-but-nullable: scalars get a type
+/// array, everything else (references, enums, objects) an `anyOf` with null.
+fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
+    if accepts_null(&node) {
+        return node;
+    }
+    let scalar = matches!(
+        node.get("type").and_then(Value::as_str),
+        Some("string" | "number" | "integer" | "boolean")
+    );
+    if scalar && !node.contains_key("enum") && !node.contains_key("const") {
+        if let Some(name) = node.remove("type") {
+            node.insert("type".to_owned(), json!([name, "null"]));
+        }
+        return node;
+    }
+    let mut outer = Map::new();
+    for key in ["title", "description"] {
+        if let Some(text) = node.remove(key) {
+            outer.insert(key.to_owned(), text);
+        }
+    }
+    let only_any_of = node.len() == 1 && node.contains_key("anyOf");
+    let variants = match node.remove("anyOf") {
+        Some(Value::Array(mut variants)) if only_any_of => {
+            variants.push(json!({"type": "null"}));
+            variants
+        }
+        Some(any_of) => {
+            node.insert("anyOf".to_owned(), any_of);
+            vec![Value::Object(node), json!({"type": "null"})]
+        }
+        None => vec![Value::Object(node), json!({"type": "null"})],
+    };
+    outer.insert("anyOf".to_owned(), Value::Array(variants));
+    outer
+}
+
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+#[derive(Default)]
+struct Counts {
+    properties: usize,
+    enum_values: usize,
+}
+
+fn check_limits(schema: &Value) -> Outcome {
+    let mut counts = Counts::default();
+    count(schema, &mut counts);
+    if counts.properties > MAX_PROPERTIES {
+        return fail(
+            "",
+            format!(
+                "{} object properties (at most {MAX_PROPERTIES})",
+                counts.properties
+            ),
+        );
+    }
+    if counts.enum_values > MAX_ENUM_VALUES {
+        return fail(
+            "",
+            format!(
+                "{} enum values (at most {MAX_ENUM_VALUES})",
+                counts.enum_values
+            ),
+        );
+    }
+    let depth = object_depth(schema, schema, &mut Vec::new());
+    if depth > MAX_NESTING {
+        return fail(
+            "",
+            format!("{depth} levels of object nesting (at most {MAX_NESTING})"),
+        );
+    }
+    Ok(())
+}
+
+fn count(schema: &Value, counts: &mut Counts) {
+    match schema {
+        Value::Object(node) => {
+            if let Some(Value::Object(properties)) = node.get("properties") {
+                counts.properties += properties.len();
+            }
+            if let Some(Value::Array(values)) = node.get("enum") {
+                counts.enum_values += values.len();
+            }
+            for (key, child) in node {
+                if key != "enum" && key != "const" {
+                    count(child, counts);
+                }
+            }
+        }
+        Value::Array(children) => children.iter().for_each(|c| count(c, counts)),
+        _ => {}
+    }
+}
+
+/// Deepest chain of nested objects, following `$ref`s but not around a cycle.
+pub(crate) fn object_depth(schema: &Value, root: &Value, seen: &mut Vec<String>) -> usize {
+    let Some(node) = schema.as_object() else {
+        return 0;
+    };
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+        if seen.iter().any(|r| r == reference) {
+            return 0;
+        }
+        let target = reference.strip_prefix('#').and_then(|p| root.pointer(p));
+        seen.push(reference.to_owned());
+        let depth = target.map_or(0, |t| object_depth(t, root, seen));
+        seen.pop();
+        return depth;
+    }
+    let own = usize::from(has_type(node, "object"));
+    let mut deepest = 0;
+    for (key, child) in node {
+        let children: Vec<&Value> = match (key.as_str(), child) {
+            ("properties", Value::Object(props)) => props.values().collect(),
+            ("items", item) => vec![item],
+            ("anyOf", Value::Array(variants)) => variants.iter().collect(),
+            _ => continue,
+        };
+        for child in children {
+            deepest = deepest.max(object_depth(child, root, seen));
+        }
+    }
+    own + deepest
+}
