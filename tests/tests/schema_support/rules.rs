@@ -100,10 +100,10 @@ fn check(schema: &Value, path: &str, root: &Value, found: &mut Vec<String>) {
             found.push(format!("{path}: type `{name}` is not supported"));
         }
     }
-    if let Some(format) = node.get("format").and_then(Value::as_str) {
-        if !FORMATS.contains(&format) {
-            found.push(format!("{path}: format `{format}` is not supported"));
-        }
+    if let Some(format) = node.get("format").and_then(Value::as_str)
+        && !FORMATS.contains(&format)
+    {
+        found.push(format!("{path}: format `{format}` is not supported"));
     }
     if let Some(variants) = node.get("anyOf") {
         match variants.as_array() {
