@@ -148,7 +148,11 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
         let mut strict_defs = Map::new();
         for (name, def) in defs {
             let path = format!("/$defs/{}", escape(name));
-            let def = rewriter.value(def, &path)?;
+            // A definition referring to itself keeps a plain reference.
+            rewriter.inlining.push(name.clone());
+            let def = rewriter.value(def, &path);
+            rewriter.inlining.pop();
+            let def = def?;
             strict_defs.insert(name.clone(), Value::Object(def));
         }
         out.insert("$defs".to_owned(), Value::Object(strict_defs));
@@ -174,6 +178,9 @@ impl Rewriter<'_> {
     }
 
     fn node(&mut self, node: &Map<String, Value>, path: &str) -> Outcome<Map<String, Value>> {
+        if let Some(reference) = node.get("$ref") {
+            self.check_ref(reference, path)?;
+        }
         if node.contains_key("$ref")
             && node.len() > 1
             && let Some(inlined) = self.inline_ref(node, path)?
@@ -252,6 +259,22 @@ impl Rewriter<'_> {
         let result = self.node(&merged, path);
         self.inlining.pop();
         result.map(Some)
+    }
+
+    fn check_ref(&self, reference: &Value, path: &str) -> Outcome {
+        let reference = reference.as_str().unwrap_or_default();
+        let known = reference == "#"
+            || reference
+                .strip_prefix("#/$defs/")
+                .is_some_and(|name| self.defs.is_some_and(|defs| defs.contains_key(name)));
+        if known {
+            Ok(())
+        } else {
+            fail(
+                &format!("{path}/$ref"),
+                format!("a reference to `{reference}` (only `#` and `#/$defs/...` resolve)"),
+            )
+        }
     }
 
     fn array(&mut self, node: &mut Map<String, Value>, path: &str) -> Outcome {
@@ -337,8 +360,10 @@ fn reject_unsupported(node: &Map<String, Value>, path: &str) -> Outcome {
 fn describe_constraints(node: &mut Map<String, Value>) {
     let mut notes = Vec::new();
     for keyword in DESCRIBED {
-        if let Some(value) = node.remove(*keyword) {
-            notes.push(format!("{keyword}: {value}"));
+        match node.remove(*keyword) {
+            // `null` is what strict mode already sends for "not given".
+            Some(Value::Null) | None => {}
+            Some(value) => notes.push(format!("{keyword}: {value}")),
         }
     }
     let format = node
