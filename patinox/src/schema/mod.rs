@@ -58,6 +58,7 @@
 //! strict form is only known once its `JsonSchema` impl has run.
 
 mod arguments;
+mod limits;
 mod strict;
 
 use std::sync::Arc;

@@ -10,12 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ConfigurationError, PatinoxError};
 
-/// Object nesting levels OpenAI accepts in a strict schema.
-pub(crate) const MAX_NESTING: usize = 10;
-/// Object properties OpenAI accepts across a whole strict schema.
-pub(crate) const MAX_PROPERTIES: usize = 5000;
-/// Enum values OpenAI accepts across a whole strict schema.
-pub(crate) const MAX_ENUM_VALUES: usize = 1000;
+use super::limits::check_limits;
 
 /// String formats strict mode accepts.
 pub(crate) const ALLOWED_FORMATS: &[&str] = &[
@@ -115,9 +110,9 @@ impl From<StrictError> for PatinoxError {
     }
 }
 
-type Outcome<T = ()> = Result<T, StrictError>;
+pub(crate) type Outcome<T = ()> = Result<T, StrictError>;
 
-fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
+pub(crate) fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
     Err(StrictError {
         path: path.to_owned(),
         reason: reason.into(),
@@ -410,7 +405,7 @@ fn check_types(node: &Map<String, Value>, path: &str) -> Outcome {
     Ok(())
 }
 
-fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
+pub(crate) fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
     match node.get("type") {
         Some(Value::String(name)) => name == wanted,
         Some(Value::Array(names)) => names.iter().any(|n| n == wanted),
@@ -479,92 +474,4 @@ fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
 
 fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
-}
-
-#[derive(Default)]
-struct Counts {
-    properties: usize,
-    enum_values: usize,
-}
-
-fn check_limits(schema: &Value) -> Outcome {
-    let mut counts = Counts::default();
-    count(schema, &mut counts);
-    if counts.properties > MAX_PROPERTIES {
-        return fail(
-            "",
-            format!(
-                "{} object properties (at most {MAX_PROPERTIES})",
-                counts.properties
-            ),
-        );
-    }
-    if counts.enum_values > MAX_ENUM_VALUES {
-        return fail(
-            "",
-            format!(
-                "{} enum values (at most {MAX_ENUM_VALUES})",
-                counts.enum_values
-            ),
-        );
-    }
-    let depth = object_depth(schema, schema, &mut Vec::new());
-    if depth > MAX_NESTING {
-        return fail(
-            "",
-            format!("{depth} levels of object nesting (at most {MAX_NESTING})"),
-        );
-    }
-    Ok(())
-}
-
-fn count(schema: &Value, counts: &mut Counts) {
-    match schema {
-        Value::Object(node) => {
-            if let Some(Value::Object(properties)) = node.get("properties") {
-                counts.properties += properties.len();
-            }
-            if let Some(Value::Array(values)) = node.get("enum") {
-                counts.enum_values += values.len();
-            }
-            for (key, child) in node {
-                if key != "enum" && key != "const" {
-                    count(child, counts);
-                }
-            }
-        }
-        Value::Array(children) => children.iter().for_each(|c| count(c, counts)),
-        _ => {}
-    }
-}
-
-/// Deepest chain of nested objects, following `$ref`s but not around a cycle.
-pub(crate) fn object_depth(schema: &Value, root: &Value, seen: &mut Vec<String>) -> usize {
-    let Some(node) = schema.as_object() else {
-        return 0;
-    };
-    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        if seen.iter().any(|r| r == reference) {
-            return 0;
-        }
-        let target = reference.strip_prefix('#').and_then(|p| root.pointer(p));
-        seen.push(reference.to_owned());
-        let depth = target.map_or(0, |t| object_depth(t, root, seen));
-        seen.pop();
-        return depth;
-    }
-    let own = usize::from(has_type(node, "object"));
-    let mut deepest = 0;
-    for (key, child) in node {
-        let children: Vec<&Value> = match (key.as_str(), child) {
-            ("properties", Value::Object(props)) => props.values().collect(),
-            ("items", item) => vec![item],
-            ("anyOf", Value::Array(variants)) => variants.iter().collect(),
-            _ => continue,
-        };
-        for child in children {
-            deepest = deepest.max(object_depth(child, root, seen));
-        }
-    }
-    own + deepest
 }
