@@ -290,9 +290,13 @@ fn a_map_argument_is_sent_without_strict_mode() {
 #[test]
 fn strict_registration_of_a_map_names_the_tool_and_the_path() {
     let err = strict_tool_spec::<LabelArgs>("label", "Labels a resource.").unwrap_err();
-    let (message, key) = configuration_key(err);
-    assert!(message.contains("tool `label`"), "{message}");
-    assert!(message.contains("HashMap<String, T>"), "{message}");
+    assert_eq!(
+        err.to_string(),
+        "configuration error in `/properties/labels/additionalProperties`: tool `label`: \
+         an object with arbitrary keys (a map such as `HashMap<String, T>`) \
+         cannot be expressed in OpenAI strict mode"
+    );
+    let (_, key) = configuration_key(err);
     assert_eq!(
         key.as_deref(),
         Some("/properties/labels/additionalProperties")
@@ -382,4 +386,27 @@ fn strict_form_is_stable() {
         let once = strict(&spec);
         assert_eq!(strict_schema(&once).unwrap(), once, "{}", spec.name());
     }
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Order {
+    id: String,
+    #[serde(flatten)]
+    payment: Payment,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+enum Payment {
+    Card { number: String },
+    Cash { amount: u32 },
+}
+
+#[test]
+fn a_flattened_enum_is_reported_at_the_root() {
+    let err = strict_tool_spec::<Order>("order", "Places an order.").unwrap_err();
+    let (message, key) = configuration_key(err);
+    assert!(message.contains("tool `order`"), "{message}");
+    assert_eq!(key.as_deref(), Some("/oneOf"), "{message}");
 }

@@ -154,6 +154,10 @@ fn unexpressible_parts_are_reported_by_json_pointer() {
             "/$defs/Bad/additionalProperties",
         ),
         (json!({"anyOf": [object(json!({}))]}), "/"),
+        (
+            json!({"type": "object", "oneOf": [object(json!({"a": {"type": "string"}}))]}),
+            "/oneOf",
+        ),
     ];
     for (schema, path) in cases {
         let (message, key) = refused(schema);

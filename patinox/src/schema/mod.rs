@@ -205,7 +205,7 @@ fn in_tool(name: &str, err: PatinoxError) -> PatinoxError {
     match err {
         PatinoxError::Configuration(detail) => {
             let mut detail = *detail;
-            detail.message = format!("the arguments of tool `{name}`: {}", detail.message);
+            detail.message = format!("tool `{name}`: {}", detail.message);
             detail.into()
         }
         other => other,

@@ -139,6 +139,17 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
         inlining: Vec::new(),
     };
     let mut out = rewriter.node(&node, "")?;
+    if out.contains_key("anyOf") {
+        let keyword = if root.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        return fail(
+            &format!("/{keyword}"),
+            "alternatives at the root (such as a flattened enum)",
+        );
+    }
     if let Some(defs) = defs {
         let mut strict_defs = Map::new();
         for (name, def) in defs {
