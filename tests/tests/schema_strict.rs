@@ -8,6 +8,7 @@ mod schema_support;
 
 use patinox::PatinoxError;
 use patinox::schema::strict_schema;
+use proptest::prelude::*;
 use schema_support::rules;
 use serde_json::{Value, json};
 
@@ -191,4 +192,84 @@ fn a_null_default_is_not_repeated_in_the_description() {
         schema["properties"]["note"],
         json!({"type": ["string", "null"]})
     );
+}
+
+/// Schemas as serde types and hand-written specs produce them, including
+/// parts strict mode cannot express (maps, `not`).
+fn any_schema() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(json!({"type": "string"})),
+        Just(json!({"type": "string", "format": "date-time"})),
+        Just(json!({"type": "string", "format": "uri", "minLength": 1})),
+        Just(json!({"type": "integer", "format": "uint32", "minimum": 0, "default": 3})),
+        Just(json!({"type": "number", "description": "A ratio."})),
+        Just(json!({"type": ["boolean", "null"]})),
+        Just(json!({"type": "string", "enum": ["a", "b"]})),
+        Just(json!({"const": "x", "type": "string"})),
+        Just(json!({"$ref": "#/$defs/Leaf"})),
+        Just(json!({"$ref": "#/$defs/Node", "description": "A node."})),
+        Just(json!({"type": "integer", "not": {"const": 0}})),
+    ];
+    leaf.prop_recursive(4, 40, 4, |inner| {
+        let props = prop::collection::btree_map("[a-d]", (inner.clone(), any::<bool>()), 0..4);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"anyOf": v})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({"oneOf": v})),
+            inner
+                .clone()
+                .prop_map(|s| json!({"type": "array", "items": s, "maxItems": 3})),
+            inner
+                .clone()
+                .prop_map(|s| json!({"allOf": [s], "description": "Merged."})),
+            inner.prop_map(|s| json!({"type": "object", "additionalProperties": s})),
+            props.prop_map(|props| {
+                let required: Vec<&String> = props
+                    .iter()
+                    .filter(|(_, (_, r))| *r)
+                    .map(|(k, _)| k)
+                    .collect();
+                let properties: serde_json::Map<String, Value> = props
+                    .iter()
+                    .map(|(k, (s, _))| (k.clone(), s.clone()))
+                    .collect();
+                json!({"type": "object", "properties": properties, "required": required})
+            }),
+        ]
+    })
+}
+
+fn tool_schema() -> impl Strategy<Value = Value> {
+    prop::collection::btree_map("[a-e]", any_schema(), 0..4).prop_map(|properties| {
+        json!({
+            "type": "object",
+            "properties": properties,
+            "required": properties.keys().take(1).collect::<Vec<_>>(),
+            "$defs": {
+                "Leaf": {"type": "object", "properties": {"v": {"type": "string"}}},
+                "Node": {
+                    "type": "object",
+                    "properties": {"next": {"anyOf": [{"$ref": "#/$defs/Node"}, {"type": "null"}]}}
+                }
+            }
+        })
+    })
+}
+
+proptest! {
+    #[test]
+    fn strict_schema_complies_or_points_at_the_reason(schema in tool_schema()) {
+        match strict_schema(&schema) {
+            Ok(strict) => {
+                let found = rules::violations(&strict);
+                prop_assert!(found.is_empty(), "{:#?}\n{:#}", found, strict);
+                prop_assert_eq!(&strict_schema(&strict).unwrap(), &strict);
+                prop_assert!(jsonschema::draft202012::meta::is_valid(&strict));
+            }
+            Err(PatinoxError::Configuration(detail)) => {
+                let key = detail.key.unwrap();
+                prop_assert!(schema.pointer(&key).is_some(), "{} is not in {:#}", key, schema);
+            }
+            Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+        }
+    }
 }

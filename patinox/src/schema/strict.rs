@@ -6,6 +6,8 @@
 //! `description`, so the model still reads it, or reported with the JSON
 //! Pointer of the node, when dropping it would change which values are valid.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use crate::error::{ConfigurationError, PatinoxError};
@@ -138,7 +140,23 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
         defs,
         inlining: Vec::new(),
     };
-    let mut out = rewriter.node(&node, "")?;
+    // Definitions first: an error inside one is reported at its own path,
+    // not at the first property that copies it in.
+    let mut strict_defs = None;
+    if let Some(defs) = defs {
+        let mut strict = Map::new();
+        for (name, def) in defs {
+            let path = format!("/$defs/{}", escape(name));
+            // A definition referring to itself keeps a plain reference.
+            rewriter.inlining.push(name.clone());
+            let def = rewriter.value(def, &path);
+            rewriter.inlining.pop();
+            let def = def?;
+            strict.insert(name.clone(), Value::Object(def));
+        }
+        strict_defs = Some(strict);
+    }
+    let mut out = rewriter.node(node, Origins::new(""))?;
     if out.contains_key("anyOf") {
         let keyword = if root.contains_key("oneOf") {
             "oneOf"
@@ -150,18 +168,8 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
             "alternatives at the root (such as a flattened enum)",
         );
     }
-    if let Some(defs) = defs {
-        let mut strict_defs = Map::new();
-        for (name, def) in defs {
-            let path = format!("/$defs/{}", escape(name));
-            // A definition referring to itself keeps a plain reference.
-            rewriter.inlining.push(name.clone());
-            let def = rewriter.value(def, &path);
-            rewriter.inlining.pop();
-            let def = def?;
-            strict_defs.insert(name.clone(), Value::Object(def));
-        }
-        out.insert("$defs".to_owned(), Value::Object(strict_defs));
+    if let Some(defs) = strict_defs {
+        out.insert("$defs".to_owned(), Value::Object(defs));
     }
     let out = Value::Object(out);
     check_limits(&out)?;
@@ -174,53 +182,81 @@ struct Rewriter<'a> {
     inlining: Vec<String>,
 }
 
+/// Where each keyword of a node stood in the input schema, so that errors
+/// point there even after `allOf`, `oneOf` or `$ref` moved it.
+#[derive(Clone)]
+struct Origins {
+    here: String,
+    moved: BTreeMap<String, String>,
+}
+
+impl Origins {
+    fn new(path: &str) -> Self {
+        Self {
+            here: path.to_owned(),
+            moved: BTreeMap::new(),
+        }
+    }
+
+    /// The JSON Pointer of `key` in the input.
+    fn at(&self, key: &str) -> String {
+        self.moved
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| format!("{}/{key}", self.here))
+    }
+}
+
 impl Rewriter<'_> {
     fn value(&mut self, schema: &Value, path: &str) -> Outcome<Map<String, Value>> {
         match schema {
-            Value::Object(node) => self.node(node, path),
+            Value::Object(node) => self.node(node.clone(), Origins::new(path)),
             Value::Bool(true) => fail(path, "a schema that accepts any value"),
             _ => fail(path, "a schema that accepts no value"),
         }
     }
 
-    fn node(&mut self, node: &Map<String, Value>, path: &str) -> Outcome<Map<String, Value>> {
+    fn node(
+        &mut self,
+        mut node: Map<String, Value>,
+        mut origins: Origins,
+    ) -> Outcome<Map<String, Value>> {
+        merge_single_all_of(&mut node, &mut origins)?;
         if let Some(reference) = node.get("$ref") {
-            self.check_ref(reference, path)?;
+            self.check_ref(reference, &origins)?;
+            if node.len() > 1 {
+                return self.inline_ref(node, origins);
+            }
         }
-        if node.contains_key("$ref")
-            && node.len() > 1
-            && let Some(inlined) = self.inline_ref(node, path)?
-        {
-            return Ok(inlined);
-        }
-        let mut node = node.clone();
         if let Some(one_of) = node.remove("oneOf") {
+            origins
+                .moved
+                .insert("anyOf".to_owned(), origins.at("oneOf"));
             node.insert("anyOf".to_owned(), one_of);
         }
-        merge_single_all_of(&mut node, path)?;
-        reject_unsupported(&node, path)?;
+        reject_unsupported(&node, &origins)?;
         describe_constraints(&mut node);
         node.retain(|key, _| KEPT.contains(&key.as_str()));
         if !node.contains_key("$ref") && !accepts_something_definite(&node) {
             return fail(
-                path,
+                &origins.here,
                 "a schema that accepts any value (such as `serde_json::Value`)",
             );
         }
-        check_types(&node, path)?;
+        check_types(&node, &origins)?;
         if let Some(Value::Array(variants)) = node.get("anyOf") {
             let mut strict = Vec::with_capacity(variants.len());
             for (index, variant) in variants.iter().enumerate() {
-                let variant = self.value(variant, &format!("{path}/anyOf/{index}"))?;
+                let variant = self.value(variant, &format!("{}/{index}", origins.at("anyOf")))?;
                 strict.push(Value::Object(variant));
             }
             node.insert("anyOf".to_owned(), Value::Array(strict));
         }
         if has_type(&node, "array") || node.contains_key("items") {
-            self.array(&mut node, path)?;
+            self.array(&mut node, &origins)?;
         }
         if has_type(&node, "object") || node.contains_key("properties") {
-            self.object(&mut node, path)?;
+            self.object(&mut node, &origins)?;
         }
         Ok(node)
     }
@@ -229,45 +265,43 @@ impl Rewriter<'_> {
     /// in place, with the sibling keywords (usually a field's description) on top.
     fn inline_ref(
         &mut self,
-        node: &Map<String, Value>,
-        path: &str,
-    ) -> Outcome<Option<Map<String, Value>>> {
-        let reference = node.get("$ref").and_then(Value::as_str).unwrap_or_default();
-        if reference == "#" {
-            // The root type recursing into itself: only a bare reference is allowed.
-            return Ok(Some(Map::from_iter([(
-                "$ref".to_owned(),
-                Value::from("#"),
-            )])));
-        }
+        node: Map<String, Value>,
+        mut origins: Origins,
+    ) -> Outcome<Map<String, Value>> {
+        let reference = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let name = reference.strip_prefix("#/$defs/").unwrap_or_default();
-        let Some(def) = self.defs.and_then(|defs| defs.get(name)) else {
-            return fail(
-                path,
-                format!("a reference to `{reference}`, which is not in `$defs`"),
-            );
-        };
-        if self.inlining.iter().any(|n| n == name) {
-            // A recursive type: keep the reference, lose the sibling text.
-            return Ok(Some(Map::from_iter([(
+        let def = self.defs.and_then(|defs| defs.get(name));
+        let (Some(Value::Object(def)), false) = (def, self.inlining.iter().any(|n| n == name))
+        else {
+            // Recursion (through `#` or a definition being rewritten): keep
+            // the plain reference, lose the sibling text.
+            return Ok(Map::from_iter([(
                 "$ref".to_owned(),
-                Value::from(reference),
-            )])));
-        }
-        let Value::Object(def) = def else {
-            return Ok(None);
+                Value::String(reference),
+            )]));
         };
         let mut merged = def.clone();
-        for (key, value) in node.iter().filter(|(key, _)| *key != "$ref") {
-            merged.insert(key.clone(), value.clone());
+        for key in def.keys() {
+            if !node.contains_key(key) {
+                origins
+                    .moved
+                    .insert(key.clone(), format!("/$defs/{}/{key}", escape(name)));
+            }
+        }
+        for (key, value) in node.into_iter().filter(|(key, _)| key != "$ref") {
+            merged.insert(key, value);
         }
         self.inlining.push(name.to_owned());
-        let result = self.node(&merged, path);
+        let result = self.node(merged, origins);
         self.inlining.pop();
-        result.map(Some)
+        result
     }
 
-    fn check_ref(&self, reference: &Value, path: &str) -> Outcome {
+    fn check_ref(&self, reference: &Value, origins: &Origins) -> Outcome {
         let reference = reference.as_str().unwrap_or_default();
         let known = reference == "#"
             || reference
@@ -277,27 +311,27 @@ impl Rewriter<'_> {
             Ok(())
         } else {
             fail(
-                &format!("{path}/$ref"),
+                &origins.at("$ref"),
                 format!("a reference to `{reference}` (only `#` and `#/$defs/...` resolve)"),
             )
         }
     }
 
-    fn array(&mut self, node: &mut Map<String, Value>, path: &str) -> Outcome {
+    fn array(&mut self, node: &mut Map<String, Value>, origins: &Origins) -> Outcome {
         let Some(items) = node.get("items") else {
-            return fail(path, "an array without an item schema");
+            return fail(&origins.here, "an array without an item schema");
         };
-        let items = self.value(items, &format!("{path}/items"))?;
+        let items = self.value(items, &origins.at("items"))?;
         node.insert("items".to_owned(), Value::Object(items));
         Ok(())
     }
 
-    fn object(&mut self, node: &mut Map<String, Value>, path: &str) -> Outcome {
+    fn object(&mut self, node: &mut Map<String, Value>, origins: &Origins) -> Outcome {
         match node.get("additionalProperties") {
             None | Some(Value::Bool(false)) => {}
             Some(_) => {
                 return fail(
-                    &format!("{path}/additionalProperties"),
+                    &origins.at("additionalProperties"),
                     "an object with arbitrary keys (a map such as `HashMap<String, T>`)",
                 );
             }
@@ -314,7 +348,7 @@ impl Rewriter<'_> {
             .unwrap_or(&empty);
         let mut strict = Map::new();
         for (name, property) in properties {
-            let property_path = format!("{path}/properties/{}", escape(name));
+            let property_path = format!("{}/{}", origins.at("properties"), escape(name));
             let mut property = self.value(property, &property_path)?;
             if !required.contains(&name.as_str()) {
                 property = nullable(property);
@@ -329,34 +363,40 @@ impl Rewriter<'_> {
     }
 }
 
-fn merge_single_all_of(node: &mut Map<String, Value>, path: &str) -> Outcome {
-    let Some(all_of) = node.remove("allOf") else {
-        return Ok(());
-    };
-    match all_of.as_array().map(Vec::as_slice) {
-        Some([Value::Object(only)]) => {
-            for (key, value) in only {
-                node.entry(key.clone()).or_insert_with(|| value.clone());
+/// Merges `allOf: [one]` into the node, repeatedly, since the merged schema
+/// may bring an `allOf` of its own.
+fn merge_single_all_of(node: &mut Map<String, Value>, origins: &mut Origins) -> Outcome {
+    while let Some(all_of) = node.remove("allOf") {
+        let all_of_path = origins.at("allOf");
+        origins.moved.remove("allOf");
+        let Some([Value::Object(only)]) = all_of.as_array().map(Vec::as_slice) else {
+            return fail(
+                &all_of_path,
+                "`allOf` with several schemas (for example from `#[serde(flatten)]` of an enum)",
+            );
+        };
+        for (key, value) in only {
+            if !node.contains_key(key) {
+                origins
+                    .moved
+                    .insert(key.clone(), format!("{all_of_path}/0/{key}"));
+                node.insert(key.clone(), value.clone());
             }
-            Ok(())
         }
-        _ => fail(
-            &format!("{path}/allOf"),
-            "`allOf` with several schemas (for example from `#[serde(flatten)]` of an enum)",
-        ),
     }
+    Ok(())
 }
 
-fn reject_unsupported(node: &Map<String, Value>, path: &str) -> Outcome {
+fn reject_unsupported(node: &Map<String, Value>, origins: &Origins) -> Outcome {
     for (keyword, what) in UNSUPPORTED {
         if node.contains_key(*keyword) {
-            return fail(&format!("{path}/{keyword}"), *what);
+            return fail(&origins.at(keyword), *what);
         }
     }
     match node.get("unevaluatedProperties") {
         None | Some(Value::Bool(false)) => Ok(()),
         Some(_) => fail(
-            &format!("{path}/unevaluatedProperties"),
+            &origins.at("unevaluatedProperties"),
             "an object with arbitrary keys (`unevaluatedProperties`)",
         ),
     }
@@ -402,7 +442,7 @@ fn accepts_something_definite(node: &Map<String, Value>) -> bool {
         .any(|k| node.contains_key(*k))
 }
 
-fn check_types(node: &Map<String, Value>, path: &str) -> Outcome {
+fn check_types(node: &Map<String, Value>, origins: &Origins) -> Outcome {
     let names: Vec<&Value> = match node.get("type") {
         None => return Ok(()),
         Some(Value::Array(names)) => names.iter().collect(),
@@ -410,7 +450,7 @@ fn check_types(node: &Map<String, Value>, path: &str) -> Outcome {
     };
     for name in names {
         if !name.as_str().is_some_and(|n| TYPES.contains(&n)) {
-            return fail(&format!("{path}/type"), format!("the type {name}"));
+            return fail(&origins.at("type"), format!("the type {name}"));
         }
     }
     Ok(())
