@@ -48,7 +48,6 @@ fn weather_schema_in_both_dialects() {
                 }
             },
             "required": ["city"],
-            "title": "WeatherArgs",
             "type": "object"
         })
     );
@@ -72,7 +71,6 @@ fn weather_schema_in_both_dialects() {
                 }
             },
             "required": ["city", "days", "unit"],
-            "title": "WeatherArgs",
             "type": "object"
         })
     );
@@ -111,7 +109,6 @@ fn reused_struct_stays_in_defs_and_is_closed_there() {
                 }
             },
             "required": ["from", "to", "via"],
-            "title": "ShipArgs",
             "type": "object"
         })
     );

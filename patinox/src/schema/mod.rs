@@ -11,8 +11,13 @@
 //!   `"type": "object"`, shared types live in `$defs`, optional properties
 //!   are simply not `required`. Anthropic takes it as the tool's
 //!   `input_schema`; OpenAI takes it when a tool is not strict.
+//!   The root `title` (the Rust type's name) is left out.
 //! - The **OpenAI strict** schema ([`ToolSpec::strict_parameters`]) is the
 //!   subset OpenAI accepts with `"strict": true` (see [`strict_schema`]).
+//!
+//! [`output_schema`] gives the same two forms for a structured output type
+//! (`response_format` `json_schema`), and [`parse_arguments`] reads a
+//! model's arguments back into the parameter type.
 //!
 //! # What strict mode changes
 //!
@@ -101,7 +106,7 @@ pub use arguments::parse_arguments;
 /// is not an object schema. A type without a strict form is not an error
 /// here (see the [module docs](self)); use [`strict_tool_spec`] to make it one.
 pub fn tool_spec<T: JsonSchema>(name: &str, description: &str) -> Result<ToolSpec> {
-    let parameters = canonical_schema::<T>();
+    let parameters = parameters_schema::<T>();
     let spec = ToolSpec::new(name, description, &parameters)?;
     match strict_raw(&parameters) {
         Ok(strict) => Ok(spec.with_strict_parameters(strict)),
@@ -136,7 +141,7 @@ pub fn tool_spec<T: JsonSchema>(name: &str, description: &str) -> Result<ToolSpe
 /// A [`PatinoxError::Configuration`] naming the tool and the JSON Pointer of
 /// the part of the schema strict mode cannot express, or as [`tool_spec`].
 pub fn strict_tool_spec<T: JsonSchema>(name: &str, description: &str) -> Result<ToolSpec> {
-    let parameters = canonical_schema::<T>();
+    let parameters = parameters_schema::<T>();
     let spec = ToolSpec::new(name, description, &parameters)?;
     let strict = strict_raw(&parameters).map_err(|err| in_tool(name, err))?;
     Ok(spec.with_strict_parameters(strict))
@@ -160,6 +165,17 @@ pub fn canonical_schema<T: JsonSchema>() -> Value {
         .into_generator()
         .into_root_schema_for::<T>()
         .to_value()
+}
+
+/// The canonical schema without its root `title`: the title is the Rust
+/// type's name (for `#[tool]`, a generated one), which means nothing to the
+/// model next to the tool's name.
+fn parameters_schema<T: JsonSchema>() -> Value {
+    let mut schema = canonical_schema::<T>();
+    if let Some(root) = schema.as_object_mut() {
+        root.remove("title");
+    }
+    schema
 }
 
 /// The OpenAI strict-mode form of a JSON Schema whose root is an object
