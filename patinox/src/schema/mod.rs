@@ -57,7 +57,7 @@
 //! with `strict: false`), and logs a `tracing` warning naming the tool and
 //! the offending path. Code that needs strict mode calls
 //! [`strict_tool_spec`], which returns that reason as a
-//! [`PatinoxError::Configuration`](crate::PatinoxError::Configuration) when
+//! [`PatinoxError::Configuration`] when
 //! the tool is registered; [`strict_schema`] returns it for any schema.
 //! The check cannot happen at compile time: whether a type's schema has a
 //! strict form is only known once its `JsonSchema` impl has run.
