@@ -55,8 +55,16 @@ fn optional_objects_and_unions_become_nullable_once() {
     let schema = strict(object(json!({
         "point": {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"]},
         "id": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-        "note": {"type": ["string", "null"]}
+        "note": {"type": ["string", "null"]},
+        "tags": {"type": ["array", "null"], "items": {"type": "string"}, "description": "Tags."}
     })));
+    assert_eq!(
+        schema["properties"]["tags"],
+        json!({
+            "description": "Tags.",
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]
+        })
+    );
     assert_eq!(
         schema["properties"]["point"]["anyOf"][1],
         json!({"type": "null"})

@@ -25,8 +25,9 @@
 //!   is listed in `required`, in `$defs` and nested objects too.
 //! - A property that was optional (an `Option`, or a field with
 //!   `#[serde(default)]`) becomes nullable: `"type": ["integer", "null"]` for
-//!   scalars, `"anyOf": [<schema>, {"type": "null"}]` for references, enums
-//!   and objects. [`parse_arguments`] reads a `null` there as "not given",
+//!   scalars, `"anyOf": [<schema>, {"type": "null"}]` for references, enums,
+//!   arrays and objects (also where schemars wrote `["array", "null"]`, as
+//!   OpenAI documents type arrays for scalars only). [`parse_arguments`] reads a `null` there as "not given",
 //!   so such a field gets its default, as when the model leaves it out of a
 //!   non-strict call.
 //! - `$ref` and `$defs` are kept (strict mode allows them, recursion

@@ -258,7 +258,7 @@ impl Rewriter<'_> {
         if has_type(&node, "object") || node.contains_key("properties") {
             self.object(&mut node, &origins)?;
         }
-        Ok(node)
+        Ok(split_compound_null(node))
     }
 
     /// Strict mode rejects keywords next to `$ref`: the definition is copied
@@ -521,6 +521,24 @@ fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
     };
     outer.insert("anyOf".to_owned(), Value::Array(variants));
     outer
+}
+
+/// `"type": ["array", "null"]` (an `Option<Vec<T>>`) becomes an `anyOf`
+/// with null: OpenAI documents type arrays with null for scalars only.
+fn split_compound_null(mut node: Map<String, Value>) -> Map<String, Value> {
+    let compound = match node.get("type") {
+        Some(Value::Array(names)) if names.len() == 2 && names.iter().any(|n| n == "null") => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|name| matches!(*name, "array" | "object"))
+            .map(str::to_owned),
+        _ => None,
+    };
+    let Some(name) = compound else {
+        return node;
+    };
+    node.insert("type".to_owned(), Value::String(name));
+    nullable(node)
 }
 
 fn escape(name: &str) -> String {
