@@ -89,8 +89,47 @@ impl Checker {
             let expected: T = serde_json::from_value(omitted).unwrap();
             prop_assert_eq!(self.parse::<T>(&nulled)?, expected, "`{}: null`", name);
         }
+
+        // Whatever the strict schema lets a model send must parse, nulls at
+        // any depth included.
+        for pointer in member_pointers(&arguments, String::new()) {
+            let mut nulled = arguments.clone();
+            *nulled.pointer_mut(&pointer).unwrap() = Value::Null;
+            if self.strict.is_valid(&nulled) {
+                self.parse::<T>(&nulled)?;
+            }
+        }
         Ok(())
     }
+}
+
+/// JSON Pointers of every object member inside `value`.
+fn member_pointers(value: &Value, at: String) -> Vec<String> {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(members) => members
+            .iter()
+            .map(|(k, v)| {
+                (
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    v,
+                )
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{at}/{i}"), v))
+            .collect(),
+        _ => return Vec::new(),
+    };
+    let mut pointers = Vec::new();
+    for (pointer, child) in children {
+        if value.is_object() && !child.is_null() {
+            pointers.push(pointer.clone());
+        }
+        pointers.extend(member_pointers(child, pointer));
+    }
+    pointers
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -127,11 +166,14 @@ fn command() -> impl Strategy<Value = Command> {
 }
 
 fn address() -> impl Strategy<Value = Address> {
-    (text(), text(), prop::option::of(text())).prop_map(|(street, city, zip)| Address {
-        street,
-        city,
-        zip,
-    })
+    (text(), text(), prop::option::of(text()), any::<bool>()).prop_map(
+        |(street, city, zip, residential)| Address {
+            street,
+            city,
+            zip,
+            residential,
+        },
+    )
 }
 
 fn folder() -> impl Strategy<Value = Folder> {

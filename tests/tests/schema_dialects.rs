@@ -84,10 +84,14 @@ fn reused_struct_stays_in_defs_and_is_closed_there() {
         "description": "A postal address.",
         "properties": {
             "city": {"type": "string"},
+            "residential": {
+                "description": "A home rather than a business. (default: false)",
+                "type": ["boolean", "null"]
+            },
             "street": {"type": "string"},
             "zip": {"description": "Postal code, where the country has them.", "type": ["string", "null"]}
         },
-        "required": ["city", "street", "zip"],
+        "required": ["city", "residential", "street", "zip"],
         "type": "object"
     });
     // `to` carries a doc comment, and strict mode rejects keywords next to

@@ -109,6 +109,9 @@ pub struct Address {
     pub city: String,
     /// Postal code, where the country has them.
     pub zip: Option<String>,
+    /// A home rather than a business.
+    #[serde(default)]
+    pub residential: bool,
 }
 
 /// `ship(to, from, via)`: one struct used three times.
