@@ -11,7 +11,8 @@
 //!   `"type": "object"`, shared types live in `$defs`, optional properties
 //!   are simply not `required`. Anthropic takes it as the tool's
 //!   `input_schema`; OpenAI takes it when a tool is not strict.
-//!   The root `title` (the Rust type's name) is left out.
+//!   The root `title` (the Rust type's name) is left out. Keys come in
+//!   alphabetical order, as `serde_json`'s default map keeps them.
 //! - The **OpenAI strict** schema ([`ToolSpec::strict_parameters`]) is the
 //!   subset OpenAI accepts with `"strict": true` (see [`strict_schema`]).
 //!
@@ -27,9 +28,9 @@
 //!   `#[serde(default)]`) becomes nullable: `"type": ["integer", "null"]` for
 //!   scalars, `"anyOf": [<schema>, {"type": "null"}]` for references, enums,
 //!   arrays and objects (also where schemars wrote `["array", "null"]`, as
-//!   OpenAI documents type arrays for scalars only). [`parse_arguments`] reads a `null` there as "not given",
-//!   so such a field gets its default, as when the model leaves it out of a
-//!   non-strict call.
+//!   OpenAI documents type arrays for scalars only). [`parse_arguments`]
+//!   reads a `null` there as "not given", so such a field gets its default,
+//!   as when the model leaves it out of a non-strict call.
 //! - `$ref` and `$defs` are kept (strict mode allows them, recursion
 //!   included). A `$ref` with sibling keywords, such as a field's doc
 //!   comment, is replaced by a copy of the definition, because strict mode
@@ -41,8 +42,9 @@
 //!   formats other than date-time, time, date, duration, email, hostname,
 //!   ipv4, ipv6 and uuid) are moved into the `description`, so the model
 //!   still reads them. schemars' numeric formats (`uint8`, `double`) are
-//!   dropped: the type and bounds say the same. Annotations without meaning for the model (`examples`,
-//!   `deprecated`, `$comment`, extension keywords) are dropped.
+//!   dropped: the type and bounds say the same. Annotations without meaning
+//!   for the model (`examples`, `deprecated`, `$comment`, extension
+//!   keywords) are dropped.
 //! - What cannot be expressed is reported with the JSON Pointer of the part
 //!   of the canonical schema that says it: maps (`HashMap<String, T>`,
 //!   `additionalProperties` with a schema, `patternProperties`), tuples
@@ -58,8 +60,8 @@
 //! with `strict: false`), and logs a `tracing` warning naming the tool and
 //! the offending path. Code that needs strict mode calls
 //! [`strict_tool_spec`], which returns that reason as a
-//! [`PatinoxError::Configuration`] when
-//! the tool is registered; [`strict_schema`] returns it for any schema.
+//! [`PatinoxError::Configuration`] when the tool is registered;
+//! [`strict_schema`] returns it for any schema.
 //! The check cannot happen at compile time: whether a type's schema has a
 //! strict form is only known once its `JsonSchema` impl has run.
 
