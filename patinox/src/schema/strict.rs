@@ -1,0 +1,546 @@
+//! Rewrites a JSON Schema into the subset OpenAI accepts with `strict: true`.
+//!
+//! The rewrite is one pass over the schema tree. Each node is made strict on
+//! its own terms (closed objects, every property required, optional ones
+//! nullable); what strict mode cannot say is either moved into the node's
+//! `description`, so the model still reads it, or reported with the JSON
+//! Pointer of the node, when dropping it would change which values are valid.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{ConfigurationError, PatinoxError};
+
+use super::limits::check_limits;
+
+/// String formats strict mode accepts.
+pub(crate) const ALLOWED_FORMATS: &[&str] = &[
+    "date-time",
+    "time",
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "uuid",
+];
+
+/// Keywords strict mode understands; everything else is moved or dropped.
+const KEPT: &[&str] = &[
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "anyOf",
+    "$ref",
+    "description",
+    "title",
+    "pattern",
+    "format",
+    "multipleOf",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+];
+
+/// Constraints strict mode does not enforce but the model should still read.
+const DESCRIBED: &[&str] = &[
+    "default",
+    "minLength",
+    "maxLength",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Keywords whose removal would let the model produce values the type rejects.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "patternProperties",
+        "an object with arbitrary keys (a map such as `HashMap<String, T>`)",
+    ),
+    (
+        "propertyNames",
+        "an object with arbitrary keys (a map such as `HashMap<K, T>`)",
+    ),
+    ("prefixItems", "a fixed-length array (a tuple)"),
+    ("not", "`not`"),
+    ("if", "`if`/`then`/`else`"),
+    ("then", "`if`/`then`/`else`"),
+    ("else", "`if`/`then`/`else`"),
+    ("dependentRequired", "`dependentRequired`"),
+    ("dependentSchemas", "`dependentSchemas`"),
+    ("dependencies", "`dependencies`"),
+    ("contains", "`contains`"),
+    ("unevaluatedItems", "`unevaluatedItems`"),
+];
+
+const TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
+
+/// Why a schema has no strict form, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StrictError {
+    /// JSON Pointer of the offending node in the input schema.
+    pub(crate) path: String,
+    /// What the node expresses that strict mode cannot.
+    pub(crate) reason: String,
+}
+
+impl From<StrictError> for PatinoxError {
+    fn from(err: StrictError) -> Self {
+        let path = if err.path.is_empty() {
+            "/".to_owned()
+        } else {
+            err.path
+        };
+        ConfigurationError::new(format!(
+            "{} cannot be expressed in OpenAI strict mode",
+            err.reason
+        ))
+        .with_key(path)
+        .into()
+    }
+}
+
+pub(crate) type Outcome<T = ()> = Result<T, StrictError>;
+
+pub(crate) fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
+    Err(StrictError {
+        path: path.to_owned(),
+        reason: reason.into(),
+    })
+}
+
+/// The strict form of `schema`, whose root must be an object schema.
+pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
+    let Some(root) = schema.as_object() else {
+        return fail("", "a schema that is not an object");
+    };
+    if root.get("type").and_then(Value::as_str) != Some("object") {
+        return fail(
+            "",
+            "a root schema without \"type\": \"object\" (wrap the value in a struct)",
+        );
+    }
+    let mut node = root.clone();
+    let defs = node.remove("$defs");
+    node.remove("definitions");
+    let defs = defs.as_ref().and_then(Value::as_object);
+    let mut rewriter = Rewriter {
+        defs,
+        inlining: Vec::new(),
+    };
+    // Definitions first: an error inside one is reported at its own path,
+    // not at the first property that copies it in.
+    let mut strict_defs = None;
+    if let Some(defs) = defs {
+        let mut strict = Map::new();
+        for (name, def) in defs {
+            let path = format!("/$defs/{}", escape(name));
+            // A definition referring to itself keeps a plain reference.
+            rewriter.inlining.push(name.clone());
+            let def = rewriter.value(def, &path);
+            rewriter.inlining.pop();
+            let def = def?;
+            strict.insert(name.clone(), Value::Object(def));
+        }
+        strict_defs = Some(strict);
+    }
+    let mut out = rewriter.node(node, Origins::new(""))?;
+    if out.contains_key("anyOf") {
+        let keyword = if root.contains_key("oneOf") {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        return fail(
+            &format!("/{keyword}"),
+            "alternatives at the root (such as a flattened enum)",
+        );
+    }
+    if let Some(defs) = strict_defs {
+        out.insert("$defs".to_owned(), Value::Object(defs));
+    }
+    let out = Value::Object(out);
+    check_limits(&out)?;
+    Ok(out)
+}
+
+struct Rewriter<'a> {
+    defs: Option<&'a Map<String, Value>>,
+    /// Definitions being inlined, to stop at recursion.
+    inlining: Vec<String>,
+}
+
+/// Where each keyword of a node stood in the input schema, so that errors
+/// point there even after `allOf`, `oneOf` or `$ref` moved it.
+#[derive(Clone)]
+struct Origins {
+    here: String,
+    moved: BTreeMap<String, String>,
+}
+
+impl Origins {
+    fn new(path: &str) -> Self {
+        Self {
+            here: path.to_owned(),
+            moved: BTreeMap::new(),
+        }
+    }
+
+    /// The JSON Pointer of `key` in the input.
+    fn at(&self, key: &str) -> String {
+        self.moved
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| format!("{}/{key}", self.here))
+    }
+}
+
+impl Rewriter<'_> {
+    fn value(&mut self, schema: &Value, path: &str) -> Outcome<Map<String, Value>> {
+        match schema {
+            Value::Object(node) => self.node(node.clone(), Origins::new(path)),
+            Value::Bool(true) => fail(path, "a schema that accepts any value"),
+            _ => fail(path, "a schema that accepts no value"),
+        }
+    }
+
+    fn node(
+        &mut self,
+        mut node: Map<String, Value>,
+        mut origins: Origins,
+    ) -> Outcome<Map<String, Value>> {
+        merge_single_all_of(&mut node, &mut origins)?;
+        if let Some(reference) = node.get("$ref") {
+            self.check_ref(reference, &origins)?;
+            if node.len() > 1 {
+                return self.inline_ref(node, origins);
+            }
+        }
+        if let Some(one_of) = node.remove("oneOf") {
+            origins
+                .moved
+                .insert("anyOf".to_owned(), origins.at("oneOf"));
+            node.insert("anyOf".to_owned(), one_of);
+        }
+        reject_unsupported(&node, &origins)?;
+        describe_constraints(&mut node);
+        node.retain(|key, _| KEPT.contains(&key.as_str()));
+        if !node.contains_key("$ref") && !accepts_something_definite(&node) {
+            return fail(
+                &origins.here,
+                "a schema that accepts any value (such as `serde_json::Value`)",
+            );
+        }
+        check_types(&node, &origins)?;
+        if let Some(Value::Array(variants)) = node.get("anyOf") {
+            let mut strict = Vec::with_capacity(variants.len());
+            for (index, variant) in variants.iter().enumerate() {
+                let variant = self.value(variant, &format!("{}/{index}", origins.at("anyOf")))?;
+                strict.push(Value::Object(variant));
+            }
+            node.insert("anyOf".to_owned(), Value::Array(strict));
+        }
+        if has_type(&node, "array") || node.contains_key("items") {
+            self.array(&mut node, &origins)?;
+        }
+        if has_type(&node, "object") || node.contains_key("properties") {
+            self.object(&mut node, &origins)?;
+        }
+        Ok(split_compound_null(node))
+    }
+
+    /// Strict mode rejects keywords next to `$ref`: the definition is copied
+    /// in place, with the sibling keywords (usually a field's description) on top.
+    fn inline_ref(
+        &mut self,
+        node: Map<String, Value>,
+        mut origins: Origins,
+    ) -> Outcome<Map<String, Value>> {
+        let reference = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let name = reference.strip_prefix("#/$defs/").unwrap_or_default();
+        let def = self.defs.and_then(|defs| defs.get(name));
+        let (Some(Value::Object(def)), false) = (def, self.inlining.iter().any(|n| n == name))
+        else {
+            // Recursion (through `#` or a definition being rewritten): keep
+            // the plain reference, lose the sibling text.
+            return Ok(Map::from_iter([(
+                "$ref".to_owned(),
+                Value::String(reference),
+            )]));
+        };
+        let mut merged = def.clone();
+        for key in def.keys() {
+            if !node.contains_key(key) {
+                origins
+                    .moved
+                    .insert(key.clone(), format!("/$defs/{}/{key}", escape(name)));
+            }
+        }
+        for (key, value) in node.into_iter().filter(|(key, _)| key != "$ref") {
+            merged.insert(key, value);
+        }
+        self.inlining.push(name.to_owned());
+        let result = self.node(merged, origins);
+        self.inlining.pop();
+        result
+    }
+
+    fn check_ref(&self, reference: &Value, origins: &Origins) -> Outcome {
+        let reference = reference.as_str().unwrap_or_default();
+        let known = reference == "#"
+            || reference
+                .strip_prefix("#/$defs/")
+                .is_some_and(|name| self.defs.is_some_and(|defs| defs.contains_key(name)));
+        if known {
+            Ok(())
+        } else {
+            fail(
+                &origins.at("$ref"),
+                format!("a reference to `{reference}` (only `#` and `#/$defs/...` resolve)"),
+            )
+        }
+    }
+
+    fn array(&mut self, node: &mut Map<String, Value>, origins: &Origins) -> Outcome {
+        let Some(items) = node.get("items") else {
+            return fail(&origins.here, "an array without an item schema");
+        };
+        let items = self.value(items, &origins.at("items"))?;
+        node.insert("items".to_owned(), Value::Object(items));
+        Ok(())
+    }
+
+    fn object(&mut self, node: &mut Map<String, Value>, origins: &Origins) -> Outcome {
+        match node.get("additionalProperties") {
+            None | Some(Value::Bool(false)) => {}
+            Some(_) => {
+                return fail(
+                    &origins.at("additionalProperties"),
+                    "an object with arbitrary keys (a map such as `HashMap<String, T>`)",
+                );
+            }
+        }
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let empty = Map::new();
+        let properties = node
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let mut strict = Map::new();
+        for (name, property) in properties {
+            let property_path = format!("{}/{}", origins.at("properties"), escape(name));
+            let mut property = self.value(property, &property_path)?;
+            if !required.contains(&name.as_str()) {
+                property = nullable(property);
+            }
+            strict.insert(name.clone(), Value::Object(property));
+        }
+        let names: Vec<Value> = strict.keys().cloned().map(Value::from).collect();
+        node.insert("properties".to_owned(), Value::Object(strict));
+        node.insert("required".to_owned(), Value::Array(names));
+        node.insert("additionalProperties".to_owned(), Value::Bool(false));
+        Ok(())
+    }
+}
+
+/// Merges `allOf: [one]` into the node, repeatedly, since the merged schema
+/// may bring an `allOf` of its own.
+fn merge_single_all_of(node: &mut Map<String, Value>, origins: &mut Origins) -> Outcome {
+    while let Some(all_of) = node.remove("allOf") {
+        let all_of_path = origins.at("allOf");
+        origins.moved.remove("allOf");
+        let Some([Value::Object(only)]) = all_of.as_array().map(Vec::as_slice) else {
+            return fail(
+                &all_of_path,
+                "`allOf` with several schemas (for example from `#[serde(flatten)]` of an enum)",
+            );
+        };
+        for (key, value) in only {
+            if !node.contains_key(key) {
+                origins
+                    .moved
+                    .insert(key.clone(), format!("{all_of_path}/0/{key}"));
+                node.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn reject_unsupported(node: &Map<String, Value>, origins: &Origins) -> Outcome {
+    for (keyword, what) in UNSUPPORTED {
+        if node.contains_key(*keyword) {
+            return fail(&origins.at(keyword), *what);
+        }
+    }
+    match node.get("unevaluatedProperties") {
+        None | Some(Value::Bool(false)) => Ok(()),
+        Some(_) => fail(
+            &origins.at("unevaluatedProperties"),
+            "an object with arbitrary keys (`unevaluatedProperties`)",
+        ),
+    }
+}
+
+/// Moves unenforced constraints and unsupported formats into the description.
+fn describe_constraints(node: &mut Map<String, Value>) {
+    let mut notes = Vec::new();
+    for keyword in DESCRIBED {
+        match node.remove(*keyword) {
+            // `null` is what strict mode already sends for "not given".
+            Some(Value::Null) | None => {}
+            Some(value) => notes.push(format!("{keyword}: {value}")),
+        }
+    }
+    let format = node
+        .get("format")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(format) = format.filter(|f| !ALLOWED_FORMATS.contains(&f.as_str())) {
+        node.remove("format");
+        // schemars' numeric formats (`uint8`, `double`) repeat what
+        // `minimum`/`maximum` and the type already say.
+        if has_type(node, "string") {
+            notes.push(format!("format: {format}"));
+        }
+    }
+    if notes.is_empty() {
+        return;
+    }
+    let notes = format!("({})", notes.join(", "));
+    let description = match node.get("description").and_then(Value::as_str) {
+        Some(text) if !text.is_empty() => format!("{text} {notes}"),
+        _ => notes,
+    };
+    node.insert("description".to_owned(), Value::String(description));
+}
+
+/// Whether the node restricts values at all; `{}` would let the model send anything.
+fn accepts_something_definite(node: &Map<String, Value>) -> bool {
+    ["type", "enum", "const", "anyOf"]
+        .iter()
+        .any(|k| node.contains_key(*k))
+}
+
+fn check_types(node: &Map<String, Value>, origins: &Origins) -> Outcome {
+    let names: Vec<&Value> = match node.get("type") {
+        None => return Ok(()),
+        Some(Value::Array(names)) => names.iter().collect(),
+        Some(name) => vec![name],
+    };
+    for name in names {
+        if !name.as_str().is_some_and(|n| TYPES.contains(&n)) {
+            return fail(&origins.at("type"), format!("the type {name}"));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
+    match node.get("type") {
+        Some(Value::String(name)) => name == wanted,
+        Some(Value::Array(names)) => names.iter().any(|n| n == wanted),
+        _ => false,
+    }
+}
+
+/// Whether `node` (already strict) lets `null` through.
+pub(crate) fn accepts_null(node: &Map<String, Value>) -> bool {
+    let listed = |key: &str| {
+        node.get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(Value::is_null))
+    };
+    if node.contains_key("enum") {
+        return listed("enum");
+    }
+    if let Some(constant) = node.get("const") {
+        return constant.is_null();
+    }
+    if let Some(Value::Array(variants)) = node.get("anyOf") {
+        return variants
+            .iter()
+            .any(|v| v.as_object().is_some_and(accepts_null));
+    }
+    has_type(node, "null")
+}
+
+/// An optional property becomes required-but-nullable: scalars get a type
+/// array, everything else (references, enums, objects) an `anyOf` with null.
+fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
+    if accepts_null(&node) {
+        return node;
+    }
+    let scalar = matches!(
+        node.get("type").and_then(Value::as_str),
+        Some("string" | "number" | "integer" | "boolean")
+    );
+    if scalar && !node.contains_key("enum") && !node.contains_key("const") {
+        if let Some(name) = node.remove("type") {
+            node.insert("type".to_owned(), json!([name, "null"]));
+        }
+        return node;
+    }
+    let mut outer = Map::new();
+    for key in ["title", "description"] {
+        if let Some(text) = node.remove(key) {
+            outer.insert(key.to_owned(), text);
+        }
+    }
+    let only_any_of = node.len() == 1 && node.contains_key("anyOf");
+    let variants = match node.remove("anyOf") {
+        Some(Value::Array(mut variants)) if only_any_of => {
+            variants.push(json!({"type": "null"}));
+            variants
+        }
+        Some(any_of) => {
+            node.insert("anyOf".to_owned(), any_of);
+            vec![Value::Object(node), json!({"type": "null"})]
+        }
+        None => vec![Value::Object(node), json!({"type": "null"})],
+    };
+    outer.insert("anyOf".to_owned(), Value::Array(variants));
+    outer
+}
+
+/// `"type": ["array", "null"]` (an `Option<Vec<T>>`) becomes an `anyOf`
+/// with null: OpenAI documents type arrays with null for scalars only.
+fn split_compound_null(mut node: Map<String, Value>) -> Map<String, Value> {
+    let compound = match node.get("type") {
+        Some(Value::Array(names)) if names.len() == 2 && names.iter().any(|n| n == "null") => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|name| matches!(*name, "array" | "object"))
+            .map(str::to_owned),
+        _ => None,
+    };
+    let Some(name) = compound else {
+        return node;
+    };
+    node.insert("type".to_owned(), Value::String(name));
+    nullable(node)
+}
+
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
