@@ -1,12 +1,12 @@
 //! Patinox: agents for large language models, declared with three macros and
 //! checked at compile time.
 //!
-//! - [`agent`]: the [`Agent`](agent::Agent) trait, the agent loop
+//! - [`agent`](mod@agent): the [`Agent`](agent::Agent) trait, the agent loop
 //!   ([`Runner`](agent::Runner)) and the typestate lifecycle
 //!   ([`AgentHandle`](agent::AgentHandle)).
 //! - [`model`]: the [`LanguageModel`](model::LanguageModel) trait, provider-neutral
 //!   messages, the built-in offline model and a scripted test model.
-//! - [`tool`]: the [`Tool`](tool::Tool) trait and run context.
+//! - [`tool`](mod@tool): the [`Tool`](tool::Tool) trait and run context.
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
