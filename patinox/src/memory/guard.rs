@@ -156,3 +156,30 @@ impl<T: Send + 'static> Drop for AsyncResourceGuard<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures_util::FutureExt;
+
+    use super::*;
+
+    #[test]
+    fn close_runs_the_cleanup_once_and_drop_outside_a_runtime_does_not_panic() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let guard = |runs: &Arc<AtomicUsize>| {
+            let runs = Arc::clone(runs);
+            AsyncResourceGuard::new(5_u8, move |n| async move {
+                runs.fetch_add(usize::from(n), Ordering::SeqCst);
+                Ok(())
+            })
+        };
+        guard(&runs).close().now_or_never().unwrap().unwrap();
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
+        drop(guard(&runs)); // no runtime: cleanup skipped, reported via tracing
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
+        assert_eq!(guard(&runs).into_inner(), 5);
+    }
+}

@@ -485,3 +485,67 @@ impl<M: Manager> Drop for Pooled<M> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::*;
+
+    struct Counter(AtomicUsize);
+
+    impl Manager for Counter {
+        type Item = usize;
+
+        async fn create(&self) -> Result<usize> {
+            Ok(self.0.fetch_add(1, Ordering::SeqCst))
+        }
+    }
+
+    fn pool(max_size: usize) -> Pool<Counter> {
+        Pool::builder(Counter(AtomicUsize::new(0)))
+            .max_size(max_size)
+            .acquire_timeout(None)
+            .build()
+            .unwrap()
+    }
+
+    // These run without a runtime (and so under Miri): with `acquire_timeout`
+    // unset and an immediate manager, `get` never needs a timer.
+    #[test]
+    fn items_come_back_most_recent_first() {
+        let pool = pool(2);
+        let a = pool.get().now_or_never().unwrap().unwrap();
+        let b = pool.get().now_or_never().unwrap().unwrap();
+        assert_eq!((*a, *b), (0, 1));
+        assert!(pool.get().now_or_never().is_none(), "full pool waits");
+        assert_eq!(
+            pool.status().waiting,
+            0,
+            "the dropped waiter is not counted"
+        );
+        drop(a);
+        drop(b);
+        assert_eq!(*pool.get().now_or_never().unwrap().unwrap(), 1);
+        let status = pool.status();
+        assert_eq!((status.size, status.idle, status.max_size), (2, 2, 2));
+    }
+
+    #[test]
+    fn a_detached_item_frees_its_slot() {
+        let pool = pool(1);
+        let item = pool.get().now_or_never().unwrap().unwrap();
+        assert_eq!(Pooled::detach(item), 0);
+        assert_eq!(pool.status().size, 0);
+        assert_eq!(*pool.get().now_or_never().unwrap().unwrap(), 1);
+    }
+
+    #[test]
+    fn closing_an_idle_pool_drops_its_items_at_once() {
+        let pool = pool(3);
+        drop(pool.get().now_or_never().unwrap().unwrap());
+        pool.close().now_or_never().expect("nothing is checked out");
+        assert_eq!(pool.status().size, 0);
+        assert!(pool.get().now_or_never().unwrap().is_err());
+    }
+}
