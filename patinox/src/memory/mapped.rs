@@ -2,12 +2,14 @@
 //!
 //! [`read_file`] is the entry point: files of at least [`MMAP_THRESHOLD`]
 //! bytes are memory-mapped, smaller ones are read into a buffer. The
-//! threshold comes from the `memory/read` benchmark (`cargo bench -p patinox
-//! --bench memory -- read`), which reads files of 4 KiB to 256 MiB both ways
-//! and touches every byte: on the reference machine (Linux, 2 cores, files in
-//! the page cache) a buffered read costs less below about 64 KiB, because
-//! setting up and tearing down a mapping costs more than copying that much,
-//! and the map wins from there on, by up to 2–3x for large files. See
+//! threshold comes from the `read` group of the memory benchmark (`cargo
+//! bench -p patinox --bench memory -- read/`), which reads files of 4 KiB to
+//! 256 MiB both ways and touches every byte. On the 2-core reference machine
+//! (Linux, files in the page cache), locking, mapping and unmapping a file
+//! costs about 7 µs more than reading a small one, so a buffered read is
+//! about twice as fast up to 16 KiB and still ahead at 64 KiB; the two tie at
+//! 256 KiB; from 1 MiB the map wins (1.2x at 1 MiB, 1.5x at 4 MiB, 1.6x at
+//! 16 MiB, 5x at 64 and 256 MiB). Hence a 1 MiB threshold. See
 //! `BENCHMARKS.md` for the numbers.
 //!
 //! # Safety of the mapping
@@ -34,7 +36,7 @@ use crate::error::{ExecutionErrorKind, PatinoxError, Result};
 
 /// Files at least this large are mapped by [`read_file`]; smaller ones are
 /// read into a buffer. Measured; see the module docs.
-pub const MMAP_THRESHOLD: u64 = 64 * 1024;
+pub const MMAP_THRESHOLD: u64 = 1024 * 1024;
 
 /// A read-only memory map of a whole file, holding a shared advisory lock on
 /// it; dereferences to the file's bytes.

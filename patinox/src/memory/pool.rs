@@ -63,6 +63,27 @@ pub trait Manager: Send + Sync + 'static {
 }
 
 /// A snapshot of a pool's counters, from [`Pool::status`].
+///
+/// ```
+/// use patinox::memory::{Manager, Pool};
+///
+/// struct Unit;
+/// impl Manager for Unit {
+///     type Item = ();
+///     async fn create(&self) -> patinox::Result<()> {
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let pool = Pool::builder(Unit).max_size(3).build()?;
+/// let _held = pool.get().await?;
+/// let status = pool.status();
+/// assert_eq!((status.max_size, status.size, status.idle, status.waiting), (3, 1, 0, 0));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PoolStatus {
@@ -153,6 +174,27 @@ impl<M: Manager> fmt::Debug for Pool<M> {
 }
 
 /// Builds a [`Pool`]; see [`Pool::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use patinox::memory::{Manager, Pool};
+///
+/// struct Unit;
+/// impl Manager for Unit {
+///     type Item = ();
+///     async fn create(&self) -> patinox::Result<()> {
+///         Ok(())
+///     }
+/// }
+///
+/// let pool = Pool::builder(Unit)
+///     .max_size(8)
+///     .acquire_timeout(Some(Duration::from_secs(2)))
+///     .build()?;
+/// assert_eq!(pool.status().max_size, 8);
+/// assert!(Pool::builder(Unit).max_size(0).build().is_err());
+/// # Ok::<(), patinox::PatinoxError>(())
+/// ```
 #[must_use = "a builder does nothing until `build` is called"]
 #[derive(Debug)]
 pub struct PoolBuilder<M: Manager> {

@@ -16,6 +16,18 @@ use crate::error::{ExecutionError, ExecutionErrorKind, PatinoxError, Result};
 type Closer = Box<dyn FnOnce() -> BoxFuture<'static, Result<()>> + Send>;
 
 /// What the registry knows about one resource.
+///
+/// ```
+/// use patinox::memory::ResourceRegistry;
+///
+/// let registry = ResourceRegistry::new();
+/// registry.register("index", "file", || async { Ok(()) })?;
+/// let report = registry.leak_report();
+/// let info = &report.open()[0];
+/// assert_eq!((info.id.as_str(), info.kind.as_str()), ("index", "file"));
+/// assert_eq!(info.to_string(), "`index` (file)");
+/// # Ok::<(), patinox::PatinoxError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResourceInfo {
