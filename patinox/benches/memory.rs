@@ -150,22 +150,14 @@ fn pools(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
 
-    let single = tokio::runtime::Builder::new_current_thread()
+    let single: Runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     for name in POOLS {
         let pool = single.block_on(AnyPool::build(name));
         group.bench_function(BenchmarkId::new("uncontended", name), |b| {
-            b.iter_custom(|iters| {
-                single.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        pool.cycle(false).await;
-                    }
-                    start.elapsed()
-                })
-            });
+            b.iter_custom(|iters| timed(&single, iters, || pool.cycle(false)));
         });
     }
 
@@ -180,18 +172,22 @@ fn pools(c: &mut Criterion) {
     for name in POOLS {
         let pool = multi.block_on(AnyPool::build(name));
         group.bench_function(BenchmarkId::new("64_tasks_8_items", name), |b| {
-            b.iter_custom(|iters| {
-                multi.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        contend(&pool).await;
-                    }
-                    start.elapsed()
-                })
-            });
+            b.iter_custom(|iters| timed(&multi, iters, || contend(&pool)));
         });
     }
     group.finish();
+}
+
+/// Runs `body` `iters` times inside one `block_on`, so that entering the
+/// runtime is not part of what is measured.
+fn timed<F: std::future::Future>(runtime: &Runtime, iters: u64, body: impl Fn() -> F) -> Duration {
+    runtime.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            body().await;
+        }
+        start.elapsed()
+    })
 }
 
 async fn contend(pool: &AnyPool) {

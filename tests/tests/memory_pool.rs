@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use memory_support::{Counting, bounded};
+use memory_support::{Counting, bounded, execution_kind};
 use patinox::PatinoxError;
 use patinox::error::ExecutionErrorKind;
 use patinox::memory::{Pool, Pooled};
@@ -24,13 +24,6 @@ fn pool(max_size: usize) -> (Pool<Counting>, Counting) {
         .build()
         .unwrap();
     (pool, manager)
-}
-
-fn execution_kind(err: &PatinoxError) -> &ExecutionErrorKind {
-    match err {
-        PatinoxError::Execution(e) => &e.kind,
-        other => panic!("expected an execution error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ mod memory_support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use memory_support::{Counting, bounded, capture_logs};
+use memory_support::{Counting, bounded, capture_logs, execution_kind};
 use patinox::PatinoxError;
 use patinox::agent::{Agent, AgentHandle, Health, Runner};
 use patinox::error::ExecutionErrorKind;
@@ -26,13 +26,6 @@ fn register_ok(registry: &ResourceRegistry, id: &'static str, log: &Log) {
             Ok(())
         })
         .unwrap();
-}
-
-fn execution_kind(err: &PatinoxError) -> &ExecutionErrorKind {
-    match err {
-        PatinoxError::Execution(e) => &e.kind,
-        other => panic!("expected an execution error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

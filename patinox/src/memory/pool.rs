@@ -270,6 +270,9 @@ impl<M: Manager> Pool<M> {
     /// Cancel-safe: dropping the returned future at any point gives back the
     /// slot and any item it held.
     ///
+    /// A caller that has to wait, with an acquire timeout set, needs a Tokio
+    /// runtime with its time driver enabled (as `#[tokio::main]` builds).
+    ///
     /// # Errors
     /// - [`ExecutionErrorKind::Timeout`] when the acquire timeout passes;
     /// - [`ExecutionErrorKind::InvalidState`] when the pool is closed;

@@ -280,17 +280,7 @@ impl LeakReport {
 
 impl fmt::Display for LeakReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.open.len();
-        write!(
-            f,
-            "{n} resource{} still open",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for (i, info) in self.open.iter().enumerate() {
-            f.write_str(if i == 0 { ": " } else { ", " })?;
-            write!(f, "{info}")?;
-        }
-        Ok(())
+        write_list(f, "still open", ", ", self.open.iter())
     }
 }
 
@@ -349,18 +339,27 @@ impl ShutdownReport {
 
 impl fmt::Display for ShutdownReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.failed.len();
-        write!(
-            f,
-            "{n} resource{} failed to close",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for (i, (info, error)) in self.failed.iter().enumerate() {
-            f.write_str(if i == 0 { ": " } else { "; " })?;
-            write!(f, "{info}: {error}")?;
-        }
-        Ok(())
+        let failures = self
+            .failed
+            .iter()
+            .map(|(info, error)| format!("{info}: {error}"));
+        write_list(f, "failed to close", "; ", failures)
     }
 }
 
 impl std::error::Error for ShutdownReport {}
+
+/// Writes "N resource(s) <what>: a, b".
+fn write_list<I>(f: &mut fmt::Formatter<'_>, what: &str, separator: &str, items: I) -> fmt::Result
+where
+    I: ExactSizeIterator,
+    I::Item: fmt::Display,
+{
+    let n = items.len();
+    write!(f, "{n} resource{} {what}", if n == 1 { "" } else { "s" })?;
+    for (i, item) in items.enumerate() {
+        f.write_str(if i == 0 { ": " } else { separator })?;
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use patinox::PatinoxError;
+use patinox::error::ExecutionErrorKind;
 use patinox::memory::Manager;
 
 /// Shared by a manager and its items, so items can report their own drop.
@@ -110,6 +111,14 @@ pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
     let out = tracing::subscriber::with_default(subscriber, f);
     let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     (out, text)
+}
+
+/// The kind of an execution error; panics on any other error.
+pub fn execution_kind(err: &PatinoxError) -> &ExecutionErrorKind {
+    match err {
+        PatinoxError::Execution(e) => &e.kind,
+        other => panic!("expected an execution error, got {other:?}"),
+    }
 }
 
 /// Bounds a test so that a bug shows up as a failure, not a hang.
