@@ -142,7 +142,8 @@ impl PatinoxError {
                 | ExecutionErrorKind::InvalidState
                 | ExecutionErrorKind::ScriptExhausted
                 | ExecutionErrorKind::UsageLimitExceeded
-                | ExecutionErrorKind::Internal => RecoveryStrategy::Fail,
+                | ExecutionErrorKind::Internal
+                | ExecutionErrorKind::Cleanup => RecoveryStrategy::Fail,
             },
             Self::Validation(_) | Self::Configuration(_) => RecoveryStrategy::Fail,
         }
@@ -278,6 +279,8 @@ pub enum ExecutionErrorKind {
     ScriptExhausted,
     /// A bug or broken invariant inside Patinox.
     Internal,
+    /// Resources failed to close (see `memory::ShutdownReport`).
+    Cleanup,
 }
 
 impl fmt::Display for ExecutionErrorKind {
@@ -294,6 +297,7 @@ impl fmt::Display for ExecutionErrorKind {
             Self::InvalidState => f.write_str("invalid state"),
             Self::ScriptExhausted => f.write_str("scripted model exhausted"),
             Self::Internal => f.write_str("internal error"),
+            Self::Cleanup => f.write_str("cleanup failed"),
         }
     }
 }

@@ -10,6 +10,8 @@
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
+//! - [`memory`]: pools, async resource guards, a resource registry, shared
+//!   configuration and memory-mapped reads.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
 //!
 //! ```
@@ -32,6 +34,7 @@
 
 pub mod agent;
 pub mod error;
+pub mod memory;
 pub mod model;
 pub mod monitor;
 pub mod schema;

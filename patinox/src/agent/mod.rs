@@ -12,7 +12,9 @@ mod runner;
 use async_trait::async_trait;
 
 pub use handle::{AgentHandle, Created, Started, Stopped};
-pub use runner::{DEFAULT_MAX_TURNS, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder};
+pub use runner::{
+    DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,
+};
 
 use crate::error::Result;
 use crate::model::{Message, Usage};

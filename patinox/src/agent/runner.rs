@@ -12,6 +12,7 @@ use futures_util::future::join_all;
 
 use super::{Agent, Health, RunResult};
 use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result, ValidationError};
+use crate::memory::ResourceRegistry;
 use crate::model::{CompletionRequest, LanguageModel, Message, ModelSettings, ToolCall, Usage};
 use crate::monitor::{Event, Monitor};
 use crate::tool::{RunContext, Tool, ToolSet};
@@ -25,6 +26,8 @@ const STOPPED: u8 = 2;
 pub const DEFAULT_MAX_TURNS: u32 = 10;
 /// The default time a tool call may take.
 pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default time `stop()` gives the agent's resources to close.
+pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
 
 /// An agent configured at run time: a model, instructions, tools, validators
 /// and monitors, driven by the agent loop. `#[agent]` generates code around it.
@@ -55,6 +58,8 @@ pub struct Runner {
     tool_timeout: Duration,
     settings: ModelSettings,
     context: RunContext,
+    resources: Option<Arc<ResourceRegistry>>,
+    shutdown_deadline: Duration,
     state: AtomicU8,
 }
 
@@ -83,6 +88,8 @@ pub struct RunnerBuilder {
     tool_timeout: Duration,
     settings: ModelSettings,
     context: RunContext,
+    resources: Option<Arc<ResourceRegistry>>,
+    shutdown_deadline: Duration,
 }
 
 impl fmt::Debug for RunnerBuilder {
@@ -108,6 +115,8 @@ impl Runner {
             tool_timeout: DEFAULT_TOOL_TIMEOUT,
             settings: ModelSettings::default(),
             context: RunContext::empty(),
+            resources: None,
+            shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
         }
     }
 
@@ -124,6 +133,11 @@ impl Runner {
     /// The turn limit.
     pub fn max_turns(&self) -> u32 {
         self.max_turns
+    }
+
+    /// The registry of resources closed by [`Agent::stop`], if one was given.
+    pub fn resources(&self) -> Option<&Arc<ResourceRegistry>> {
+        self.resources.as_ref()
     }
 
     /// Runs one conversation on `input`, regardless of lifecycle state.
@@ -420,6 +434,40 @@ impl RunnerBuilder {
         self
     }
 
+    /// Resources the agent holds: [`Agent::stop`] shuts the registry down
+    /// (see [`ResourceRegistry::shutdown`]) so that nothing outlives the agent,
+    /// and fails with the list of what did not close.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use patinox::agent::{AgentHandle, Runner};
+    /// use patinox::memory::ResourceRegistry;
+    /// use patinox::model::offline::OfflineModel;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> patinox::Result<()> {
+    /// let resources = Arc::new(ResourceRegistry::new());
+    /// resources.register("index", "file", || async { Ok(()) })?;
+    /// let agent = Runner::builder(OfflineModel::new())
+    ///     .resources(Arc::clone(&resources))
+    ///     .build()?;
+    /// AgentHandle::new(agent).start().await?.stop().await?;
+    /// assert!(resources.leak_report().open().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resources(mut self, registry: Arc<ResourceRegistry>) -> Self {
+        self.resources = Some(registry);
+        self
+    }
+
+    /// How long [`Agent::stop`] waits for the [`resources`](Self::resources)
+    /// to close (default [`DEFAULT_SHUTDOWN_DEADLINE`]).
+    pub fn shutdown_deadline(mut self, deadline: Duration) -> Self {
+        self.shutdown_deadline = deadline;
+        self
+    }
+
     /// Builds the runner.
     ///
     /// # Errors
@@ -441,6 +489,8 @@ impl RunnerBuilder {
             tool_timeout: self.tool_timeout,
             settings: self.settings,
             context: self.context,
+            resources: self.resources,
+            shutdown_deadline: self.shutdown_deadline,
             state: AtomicU8::new(CREATED),
         })
     }
@@ -466,7 +516,13 @@ impl Agent for Runner {
 
     async fn stop(&self) -> Result<()> {
         self.state.store(STOPPED, Ordering::Release);
-        Ok(())
+        match &self.resources {
+            Some(registry) => {
+                let report = registry.shutdown(self.shutdown_deadline).await;
+                report.into_result()
+            }
+            None => Ok(()),
+        }
     }
 
     async fn health(&self) -> Health {
