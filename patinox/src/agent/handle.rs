@@ -1,5 +1,6 @@
 //! The typestate lifecycle: Created → Started → (running) → Stopped.
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use super::{Agent, Health, RunResult};
@@ -15,6 +16,89 @@ pub enum Started {}
 #[derive(Debug, Clone, Copy)]
 pub enum Stopped {}
 
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Created {}
+    impl Sealed for super::Started {}
+    impl Sealed for super::Stopped {}
+}
+
+/// The states in which [`AgentHandle::start`] exists: [`Created`] only.
+///
+/// A bound rather than a plain `impl` block so that calling `start` on a
+/// started or stopped agent explains itself instead of saying the method
+/// does not exist.
+#[diagnostic::on_unimplemented(
+    message = "this agent is already `{Self}`: only a `Created` agent can be started",
+    label = "`start` consumes a created agent",
+    note = "`start().await?` returns the started agent: keep that value and call `run` on it"
+)]
+pub trait CanStart: sealed::Sealed {}
+impl CanStart for Created {}
+
+/// The states in which [`AgentHandle::run`] exists: [`Started`] only.
+#[diagnostic::on_unimplemented(
+    message = "this agent is `{Self}`: only a `Started` agent can run",
+    label = "`run` needs a started agent",
+    note = "call `.start().await?` on the built agent and run the value it returns; \
+            after `stop()` an agent cannot run again"
+)]
+pub trait CanRun: sealed::Sealed {}
+impl CanRun for Started {}
+
+/// What [`AgentHandle`] drives: an agent's lifecycle and a run whose final
+/// answer has the type [`Output`](Self::Output).
+///
+/// Every [`Agent`] is `Runnable` with `Output = String`. An agent declared with
+/// `#[agent(output = T)]` is `Runnable` with `Output = T`: its runs return the
+/// parsed value.
+pub trait Runnable: Send + Sync {
+    /// The type of a run's final answer.
+    type Output: Send;
+
+    /// The agent's name.
+    fn name(&self) -> &str;
+
+    /// See [`Agent::start`].
+    fn start(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Runs one conversation on `input`; see [`Agent::execute`].
+    fn run<'a>(
+        &'a self,
+        input: &'a str,
+    ) -> impl Future<Output = Result<RunResult<Self::Output>>> + Send + 'a;
+
+    /// See [`Agent::stop`].
+    fn stop(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// See [`Agent::health`].
+    fn health(&self) -> impl Future<Output = Health> + Send;
+}
+
+impl<A: Agent> Runnable for A {
+    type Output = String;
+
+    fn name(&self) -> &str {
+        Agent::name(self)
+    }
+
+    fn start(&self) -> impl Future<Output = Result<()>> + Send {
+        Agent::start(self)
+    }
+
+    fn run<'a>(&'a self, input: &'a str) -> impl Future<Output = Result<RunResult>> + Send + 'a {
+        Agent::execute(self, input)
+    }
+
+    fn stop(&self) -> impl Future<Output = Result<()>> + Send {
+        Agent::stop(self)
+    }
+
+    fn health(&self) -> impl Future<Output = Health> + Send {
+        Agent::health(self)
+    }
+}
+
 /// An agent whose lifecycle state `S` is part of its type.
 ///
 /// | state | methods |
@@ -23,10 +107,11 @@ pub enum Stopped {}
 /// | [`Started`] | `run()`, `health()`, `stop()` (consumes it) |
 /// | [`Stopped`] | `into_inner()` only |
 ///
-/// A run in progress borrows the started handle, so the agent cannot be
-/// stopped while it is running: that is the *Running* state, enforced by the
-/// borrow checker rather than a marker type. The state markers are zero-sized:
-/// a handle is exactly as large as the agent it wraps.
+/// `inner()` and `into_inner()` exist in every state. A run in progress
+/// borrows the started handle, so the agent cannot be stopped while it is
+/// running: that is the *Running* state, enforced by the borrow checker
+/// rather than a marker type. The state markers are zero-sized: a handle is
+/// exactly as large as the agent it wraps.
 ///
 /// ```
 /// use patinox::agent::{AgentHandle, Runner};
@@ -50,7 +135,7 @@ pub enum Stopped {}
 /// # use patinox::model::offline::OfflineModel;
 /// # async fn f() -> patinox::Result<()> {
 /// let agent = AgentHandle::new(Runner::builder(OfflineModel::new()).build()?);
-/// agent.run("Hi").await?; // no method `run` on AgentHandle<_, Created>
+/// agent.run("Hi").await?; // this agent is `Created`: only a `Started` agent can run
 /// # Ok(())
 /// # }
 /// ```
@@ -79,7 +164,7 @@ impl<A, S> AgentHandle<A, S> {
     }
 }
 
-impl<A: Agent> AgentHandle<A, Created> {
+impl<A: Runnable> AgentHandle<A, Created> {
     /// Wraps a newly built agent.
     #[must_use = "an agent does nothing until it is started and run"]
     pub fn new(agent: A) -> Self {
@@ -88,8 +173,10 @@ impl<A: Agent> AgentHandle<A, Created> {
             state: PhantomData,
         }
     }
+}
 
-    /// Starts the agent.
+impl<A: Runnable, S: CanStart> AgentHandle<A, S> {
+    /// Starts the agent. Exists only on a [`Created`] agent.
     ///
     /// # Errors
     /// If [`Agent::start`] fails; the agent is dropped.
@@ -99,15 +186,17 @@ impl<A: Agent> AgentHandle<A, Created> {
     }
 }
 
-impl<A: Agent> AgentHandle<A, Started> {
-    /// Runs one conversation on `input`.
+impl<A: Runnable, S: CanRun> AgentHandle<A, S> {
+    /// Runs one conversation on `input`. Exists only on a [`Started`] agent.
     ///
     /// # Errors
     /// See [`Agent::execute`].
-    pub async fn run(&self, input: &str) -> Result<RunResult> {
-        self.agent.execute(input).await
+    pub async fn run(&self, input: &str) -> Result<RunResult<A::Output>> {
+        self.agent.run(input).await
     }
+}
 
+impl<A: Runnable> AgentHandle<A, Started> {
     /// The agent's health.
     pub async fn health(&self) -> Health {
         self.agent.health().await

@@ -6,29 +6,52 @@
 //! results, and repeats until the model answers without tool calls or the
 //! turn limit is reached.
 
+mod default_model;
 mod handle;
 mod runner;
+mod structured;
 
 use async_trait::async_trait;
 
-pub use handle::{AgentHandle, Created, Started, Stopped};
+pub use default_model::DefaultModel;
+pub use handle::{AgentHandle, CanRun, CanStart, Created, Runnable, Started, Stopped};
 pub use runner::{DEFAULT_MAX_TURNS, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder};
+pub use structured::{JsonOutput, output_instructions, parse_output};
 
 use crate::error::Result;
 use crate::model::{Message, Usage};
 
-/// What a finished run returns.
+/// What a finished run returns: the final answer as text (`T = String`), or
+/// parsed into `T` for an agent declared with `#[agent(output = T)]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct RunResult {
+pub struct RunResult<T = String> {
     /// The final answer.
-    pub output: String,
+    pub output: T,
     /// The whole conversation, including instructions, tool calls and results.
     pub messages: Vec<Message>,
     /// Tokens and requests used by the run.
     pub usage: Usage,
     /// Model turns taken.
     pub turns: u32,
+}
+
+impl<T> RunResult<T> {
+    /// The same result with its output converted by `f`.
+    ///
+    /// # Errors
+    /// `f`'s error.
+    pub fn try_map<U, E>(
+        self,
+        f: impl FnOnce(T) -> std::result::Result<U, E>,
+    ) -> std::result::Result<RunResult<U>, E> {
+        Ok(RunResult {
+            output: f(self.output)?,
+            messages: self.messages,
+            usage: self.usage,
+            turns: self.turns,
+        })
+    }
 }
 
 /// An agent's health, as reported by [`Agent::health`].
