@@ -474,7 +474,9 @@ fn runner_config(args: &Args, agent: &AgentStruct) -> TokenStream {
     let instructions = match (&args.output, instructions) {
         (Some(output), text) => {
             let text = text.unwrap_or_default();
-            quote! {
+            // Spanned on the type: a type that cannot be an output is
+            // reported once, there, for each missing trait.
+            quote_spanned! {output.span()=>
                 .instructions(::patinox::agent::output_instructions::<#output>(#text))
                 .validator(::patinox::agent::JsonOutput::<#output>::new())
             }
@@ -531,6 +533,7 @@ fn runnable(args: &Args, agent: &AgentStruct) -> TokenStream {
             }
         };
     };
+    let parse = quote_spanned!(output.span()=> run.await?.parse::<#output>());
     quote! {
         impl ::patinox::agent::Runnable for #ident {
             type Output = #output;
@@ -549,11 +552,8 @@ fn runnable(args: &Args, agent: &AgentStruct) -> TokenStream {
             ) -> impl ::core::future::Future<
                 Output = ::patinox::Result<::patinox::agent::RunResult<#output>>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    ::patinox::agent::Agent::execute(&self.#runner, input)
-                        .await?
-                        .parse::<#output>()
-                }
+                let run = ::patinox::agent::Agent::execute(&self.#runner, input);
+                async move { #parse }
             }
 
             fn stop(&self) -> impl ::core::future::Future<Output = ::patinox::Result<()>> + ::core::marker::Send {

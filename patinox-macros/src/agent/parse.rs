@@ -84,8 +84,24 @@ fn entry(
             let value = value::<Lit>(input, &key)?;
             args.max_turns = max_turns(&value, errors).or(args.max_turns);
         }
-        "output" => args.output = Some(value(input, &key)?),
-        "deps" => args.deps = Some(value(input, &key)?),
+        "output" | "deps" => {
+            let ty = value::<syn::Type>(input, &key).map_err(|error| {
+                let example = if name == "output" {
+                    "Forecast"
+                } else {
+                    "AppState"
+                };
+                syn::Error::new(
+                    error.span(),
+                    format!("expected a type: `{name} = {example}`"),
+                )
+            })?;
+            if name == "output" {
+                args.output = Some(ty);
+            } else {
+                args.deps = Some(ty);
+            }
+        }
         "instructions" => args.instructions = Some(value(input, &key)?),
         "name" => {
             let value: LitStr = value(input, &key)?;

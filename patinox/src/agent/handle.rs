@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 
 use super::{Agent, Health, RunResult};
 use crate::error::Result;
@@ -15,6 +16,11 @@ pub enum Started {}
 /// The state of a stopped agent: nothing can run any more.
 #[derive(Debug, Clone, Copy)]
 pub enum Stopped {}
+
+/// The futures of [`AgentHandle::start`] and [`AgentHandle::run`]: named
+/// rather than `async fn` so that calling either in the wrong state is one
+/// compile error, not one per use of the future.
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 mod sealed {
     pub trait Sealed {}
@@ -175,24 +181,39 @@ impl<A: Runnable> AgentHandle<A, Created> {
     }
 }
 
-impl<A: Runnable, S: CanStart> AgentHandle<A, S> {
-    /// Starts the agent. Exists only on a [`Created`] agent.
+// `start` and `run` exist in every state but are bounded by the state in a
+// `where` clause: that is what lets the compiler print `CanStart`'s and
+// `CanRun`'s messages instead of "the method exists but its trait bounds
+// were not satisfied".
+impl<A: Runnable, S> AgentHandle<A, S> {
+    /// Starts the agent. Callable only on a [`Created`] agent.
     ///
     /// # Errors
     /// If [`Agent::start`] fails; the agent is dropped.
-    pub async fn start(self) -> Result<AgentHandle<A, Started>> {
-        self.agent.start().await?;
-        Ok(self.with_state())
+    pub fn start<'a>(self) -> BoxFuture<'a, Result<AgentHandle<A, Started>>>
+    where
+        S: CanStart,
+        A: 'a,
+    {
+        let agent = self.agent;
+        Box::pin(async move {
+            agent.start().await?;
+            Ok(AgentHandle {
+                agent,
+                state: PhantomData,
+            })
+        })
     }
-}
 
-impl<A: Runnable, S: CanRun> AgentHandle<A, S> {
-    /// Runs one conversation on `input`. Exists only on a [`Started`] agent.
+    /// Runs one conversation on `input`. Callable only on a [`Started`] agent.
     ///
     /// # Errors
     /// See [`Agent::execute`].
-    pub async fn run(&self, input: &str) -> Result<RunResult<A::Output>> {
-        self.agent.run(input).await
+    pub fn run<'a>(&'a self, input: &'a str) -> BoxFuture<'a, Result<RunResult<A::Output>>>
+    where
+        S: CanRun,
+    {
+        Box::pin(self.agent.run(input))
     }
 }
 
