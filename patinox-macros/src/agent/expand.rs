@@ -29,7 +29,7 @@ struct Member {
     declaration: TokenStream,
     /// The setter, inside the builder's `impl`.
     setter: Setter,
-    /// What `build()` does with the slot's value (bound to `value`).
+    /// The function `build()` turns the slot into its value with.
     consume: TokenStream,
     /// The member's line in the builder's documentation.
     doc: String,
@@ -153,7 +153,7 @@ fn members(args: &Args, agent: &AgentStruct, names: &Names) -> Vec<Member> {
                 slot: quote!(#module::Set<#ty>),
                 value: quote!(#module::Set(#ident)),
             },
-            consume: quote!(#module::#trait_name::into_value(value)),
+            consume: quote!(#module::#trait_name::into_value),
             doc: match field.default {
                 Some(_) => format!("- `.{name}(..)`, optional (default: `Default::default()`)"),
                 None => format!("- `.{name}(..)`, required"),
@@ -245,7 +245,7 @@ fn model_member(args: &Args, names: &Names) -> Member {
                 #module::Set(model)
             }},
         },
-        consume: quote!(#module::ModelIsSet::into_model(value)),
+        consume: quote!(#module::ModelIsSet::into_model),
         doc,
     }
 }
@@ -282,7 +282,7 @@ fn deps_member(deps: &syn::Type, names: &Names) -> Member {
             slot: quote!(#module::Set<::std::sync::Arc<#deps>>),
             value: quote!(#module::Set(::core::convert::Into::into(deps))),
         },
-        consume: quote!(#module::DepsIsSet::into_deps(value)),
+        consume: quote!(#module::DepsIsSet::into_deps),
         doc: "- `.deps(..)`, required".to_owned(),
     }
 }
@@ -426,12 +426,12 @@ fn build_fn(
             .zip(&vars[1..])
             .map(|((field, member), var)| {
                 let (ident, consume) = (&field.ident, &member.consume);
-                quote!(#ident: { let value = #var; #consume })
+                quote!(#ident: #consume(#var))
             });
     let deps = args.deps.as_ref().map(|_| {
         let var = &vars[members.len() - 1];
         let consume = &members[members.len() - 1].consume;
-        quote!(.deps({ let value = #var; #consume }))
+        quote!(.deps(#consume(#var)))
     });
     let config = runner_config(args, agent);
     quote! {
@@ -447,7 +447,7 @@ fn build_fn(
             #(#bounds,)*
         {
             let (#(#vars,)*) = self.state;
-            let model = { let value = #model; #model_value };
+            let model = #model_value(#model);
             let #runner = ::patinox::agent::Runner::builder(model)
                 #config
                 #deps
