@@ -342,3 +342,23 @@ fn two_tools_with_one_name_are_a_build_error() {
     assert!(matches!(error, PatinoxError::Configuration(_)), "{error:?}");
     assert!(error.to_string().contains("get_weather"), "{error}");
 }
+
+proptest::proptest! {
+    /// Whatever JSON the model wraps its answer in (spaces, a fenced block),
+    /// a structured output that is valid parses back to the same value.
+    #[test]
+    fn structured_output_parses_whatever_the_wrapping(
+        city in "\\PC*",
+        // Quarters are exact in binary and decimal, so the round trip is exact.
+        quarters in -400i32..400,
+        fence in proptest::sample::select(vec!["", "```\n", "```json\n"]),
+        space in "[ \n\t]{0,3}",
+    ) {
+        let celsius = f64::from(quarters) / 4.0;
+        let json = serde_json::json!({ "city": city, "celsius": celsius }).to_string();
+        let close = if fence.is_empty() { "" } else { "\n```" };
+        let answer = format!("{space}{fence}{json}{close}{space}");
+        let parsed: Forecast = patinox::agent::parse_output(&answer).unwrap();
+        proptest::prop_assert_eq!(parsed, Forecast { city, celsius });
+    }
+}

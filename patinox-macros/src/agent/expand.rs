@@ -593,3 +593,17 @@ fn pascal_case(name: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{pascal_case, snake_case};
+
+    #[test]
+    fn generated_names_follow_rust_conventions() {
+        assert_eq!(snake_case("WeatherBot"), "weather_bot");
+        assert_eq!(snake_case("Bot"), "bot");
+        assert_eq!(pascal_case("units"), "Units");
+        assert_eq!(pascal_case("max_price_eur"), "MaxPriceEur");
+        assert_eq!(pascal_case("_hidden"), "Hidden");
+    }
+}

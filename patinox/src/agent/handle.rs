@@ -58,6 +58,9 @@ impl CanRun for Started {}
 /// Every [`Agent`] is `Runnable` with `Output = String`. An agent declared with
 /// `#[agent(output = T)]` is `Runnable` with `Output = T`: its runs return the
 /// parsed value.
+///
+/// Its methods share their names with [`Agent`]'s: call them through
+/// [`AgentHandle`], or fully qualified, rather than importing both traits.
 pub trait Runnable: Send + Sync {
     /// The type of a run's final answer.
     type Output: Send;

@@ -45,6 +45,10 @@
 //! not compile, with a message naming the state. The markers are zero-sized:
 //! the handle is exactly as large as the struct.
 //!
+//! The struct gains a hidden field holding its [`Runner`], so it is built
+//! only through its builder, and derives that need every field (`Clone`,
+//! `PartialEq`, `Default`) do not apply to it; `Debug` does.
+//!
 //! An agent without `output` implements [`Agent`] (so it also works as
 //! `Arc<dyn Agent>`, where lifecycle rules are checked at run time); with
 //! `output = T` it implements [`Runnable`] with `Output = T`, and its
