@@ -112,6 +112,7 @@ struct WeatherBot;
 
 /// You answer in the user's units.
 #[agent]
+#[derive(Debug)]
 struct UnitsBot {
     units: String,
     #[agent(default)]
@@ -202,6 +203,7 @@ async fn fields_are_builder_members_and_defaults_are_optional() {
         .build()
         .unwrap();
     assert_eq!(bot.inner().units, "metric");
+    assert!(format!("{:?}", bot.inner()).contains("metric"));
     assert!(!bot.inner().verbose);
 
     let model = ScriptedModel::new([]);

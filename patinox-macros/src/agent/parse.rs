@@ -141,7 +141,21 @@ fn list(input: ParseStream<'_>, key: &Ident) -> syn::Result<Punctuated<Path, Tok
     }
     let content;
     syn::parenthesized!(content in input);
-    Punctuated::parse_terminated(&content)
+    // Taken whole, so that a bad list is one error, not one more for the
+    // tokens left unread in the parentheses.
+    let tokens: TokenStream = content.parse()?;
+    let paths = Punctuated::<Path, Token![,]>::parse_terminated;
+    paths.parse2(tokens).map_err(|error| {
+        let (what, example) = if key == "tools" {
+            ("tool", "tools(get_weather, forecast::by_city)")
+        } else {
+            ("validator", "validators(one_sentence)")
+        };
+        syn::Error::new(
+            error.span(),
+            format!("expected the names of `#[{what}]` functions: `{example}`"),
+        )
+    })
 }
 
 /// `= value` after `key`.
