@@ -364,3 +364,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(parsed, Forecast { city, celsius });
     }
 }
+
+#[tokio::test]
+async fn a_declared_agent_works_as_a_dyn_agent_with_run_time_lifecycle_checks() {
+    use patinox::agent::Agent;
+    let model = ScriptedModel::new([CompletionResponse::text("Hello")]);
+    let bot: Arc<dyn Agent> = Arc::new(
+        WeatherBot::builder()
+            .model(model)
+            .build()
+            .unwrap()
+            .into_inner(),
+    );
+    assert_eq!(bot.name(), "WeatherBot");
+    let error = bot.execute("Hi").await.unwrap_err();
+    assert!(error.to_string().contains("not started"), "{error}");
+    bot.start().await.unwrap();
+    assert_eq!(bot.execute("Hi").await.unwrap().output, "Hello");
+}
