@@ -43,7 +43,8 @@ pub mod validate;
 
 pub use error::{PatinoxError, Result};
 
-/// Turns a struct into an [`Agent`](agent::Agent) with a typestate builder.
+/// Turns a struct into an agent with a typestate builder and a typestate
+/// lifecycle; see [the `agent` module](mod@agent#declaring-an-agent-agent).
 pub use patinox_macros::agent;
 /// Turns a function into a [`Tool`](tool::Tool).
 pub use patinox_macros::tool;

@@ -5,32 +5,152 @@
 //! (concurrently, each with a timeout and its panics caught), appends their
 //! results, and repeats until the model answers without tool calls or the
 //! turn limit is reached.
+//!
+//! # Declaring an agent: `#[agent]`
+//!
+//! `#[agent]` on a struct generates a typestate builder (`Struct::builder()`)
+//! and the agent's implementation around a [`Runner`]. Its arguments, all optional:
+//!
+//! | argument | meaning |
+//! |---|---|
+//! | `tools(a, path::b)` | tools, each a `#[tool]` function (or a struct implementing [`Tool`](crate::tool::Tool), named with braces: `a {}`) |
+//! | `validators(v)` | validators, each a `#[validator]` function |
+//! | `max_turns = 6` | the turn limit, at least 1 (default [`DEFAULT_MAX_TURNS`]) |
+//! | `output = T` | structured output: runs return `RunResult<T>` (`T: Deserialize + JsonSchema`) |
+//! | `deps = D` | dependencies, required by the builder and handed to tools as `&RunContext<D>` |
+//! | `instructions = "..."` | the system instructions (default: the struct's doc comment) |
+//! | `model = "provider:id"` | a default model, which makes `.model(..)` optional (see [`DefaultModel`]) |
+//! | `name = "..."` | the agent's name in errors and monitors (default: the struct's name) |
+//!
+//! The builder has one method per member: `.model(..)`, one per struct field,
+//! and `.deps(..)` when `deps` is declared. Members may be set in any order
+//! (setting one again replaces it). `.build()` compiles only once every
+//! required member is set — the model unless a default is declared, the deps
+//! if declared, and every field not marked `#[agent(default)]` (those take
+//! `Default::default()`) — and forgetting one is a compile error that names it
+//! ("the model is not set: call `.model(..)` before `.build()`"). `build()`
+//! returns `Result<AgentHandle<Struct, Created>>`: it fails only if two tools
+//! share a name (two identical paths in `tools(..)` are a compile error).
+//!
+//! # The lifecycle
+//!
+//! | state | methods of [`AgentHandle`] |
+//! |---|---|
+//! | [`Created`] (from `build()`) | `start().await` → `Started` (consumes it) |
+//! | [`Started`] | `run(input).await`, `health().await`, `stop().await` → `Stopped` (consumes it) |
+//! | [`Stopped`] | `into_inner()` only: nothing can run |
+//!
+//! `inner()` and `into_inner()` give the struct (and its fields) in every
+//! state. Calling `run` before `start` or after `stop`, or `start` twice, does
+//! not compile, with a message naming the state. The markers are zero-sized:
+//! the handle is exactly as large as the struct.
+//!
+//! The struct gains a hidden field holding its [`Runner`], so it is built
+//! only through its builder, and derives that need every field (`Clone`,
+//! `PartialEq`, `Default`) do not apply to it; `Debug` does.
+//!
+//! An agent without `output` implements [`Agent`] (so it also works as
+//! `Arc<dyn Agent>`, where lifecycle rules are checked at run time); with
+//! `output = T` it implements [`Runnable`] with `Output = T`, and its
+//! `runner()` is the untyped [`Agent`] that returns the JSON text.
+//!
+//! ```
+//! use patinox::agent;
+//! use patinox::model::{CompletionResponse, scripted::ScriptedModel};
+//!
+//! #[derive(serde::Deserialize, schemars::JsonSchema)]
+//! struct Forecast {
+//!     celsius: f64,
+//! }
+//!
+//! /// You forecast the weather.
+//! #[agent(output = Forecast, max_turns = 3)]
+//! struct Forecaster {
+//!     /// The city forecasts are for.
+//!     city: String,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> patinox::Result<()> {
+//! let model = ScriptedModel::new([CompletionResponse::text(r#"{"celsius": 21.5}"#)]);
+//! let agent = Forecaster::builder()
+//!     .city("Paris".to_owned())
+//!     .model(model)
+//!     .build()?;
+//! let agent = agent.start().await?;
+//! let forecast = agent.run("Tomorrow?").await?.output;
+//! assert_eq!(forecast.celsius, 21.5);
+//! assert_eq!(agent.inner().city, "Paris");
+//! agent.stop().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Forgetting the model does not compile:
+//!
+//! ```compile_fail
+//! #[patinox::agent]
+//! struct Assistant;
+//!
+//! let agent = Assistant::builder().build(); // the model is not set: call `.model(..)` before `.build()`
+//! ```
+//!
+//! # Structured output
+//!
+//! With `output = T`, `T`'s JSON Schema is appended to the instructions
+//! ([`output_instructions`]); a final answer that does not parse as `T` is sent
+//! back to the model with the parse error, and it answers again, within the
+//! turn limit ([`JsonOutput`]); a run whose answer never parses fails with
+//! [`PatinoxError::Validation`](crate::PatinoxError::Validation).
 
+mod default_model;
 mod handle;
 mod runner;
+mod structured;
 
 use async_trait::async_trait;
 
-pub use handle::{AgentHandle, Created, Started, Stopped};
+pub use default_model::DefaultModel;
+pub use handle::{AgentHandle, CanRun, CanStart, Created, Runnable, Started, Stopped};
 pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,
 };
+pub use structured::{JsonOutput, output_instructions, parse_output};
 
 use crate::error::Result;
 use crate::model::{Message, Usage};
 
-/// What a finished run returns.
+/// What a finished run returns: the final answer as text (`T = String`), or
+/// parsed into `T` for an agent declared with `#[agent(output = T)]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct RunResult {
+pub struct RunResult<T = String> {
     /// The final answer.
-    pub output: String,
+    pub output: T,
     /// The whole conversation, including instructions, tool calls and results.
     pub messages: Vec<Message>,
     /// Tokens and requests used by the run.
     pub usage: Usage,
     /// Model turns taken.
     pub turns: u32,
+}
+
+impl<T> RunResult<T> {
+    /// The same result with its output converted by `f`.
+    ///
+    /// # Errors
+    /// `f`'s error.
+    pub fn try_map<U, E>(
+        self,
+        f: impl FnOnce(T) -> std::result::Result<U, E>,
+    ) -> std::result::Result<RunResult<U>, E> {
+        Ok(RunResult {
+            output: f(self.output)?,
+            messages: self.messages,
+            usage: self.usage,
+            turns: self.turns,
+        })
+    }
 }
 
 /// An agent's health, as reported by [`Agent::health`].

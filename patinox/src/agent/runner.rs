@@ -206,6 +206,15 @@ impl Runner {
                     run_stage(&self.validators, ValidationTarget::Output(&output)).await;
                 match (outcome, validator) {
                     (ValidationOutcome::Retry { feedback }, Some(name)) => {
+                        if turn == self.max_turns {
+                            // No turn is left to answer the feedback: the run
+                            // failed validation, not the turn limit.
+                            let reason =
+                                format!("{feedback} (still not accepted after {turn} turns)");
+                            return Err(
+                                self.validation_failure(name, ValidationOutcome::reject(reason))
+                            );
+                        }
                         self.emit(&Event::ValidationFailed {
                             validator: name,
                             message: &feedback,

@@ -1,0 +1,384 @@
+//! `#[agent]` end to end: build with the typestate builder, start, run, stop,
+//! against the scripted model; tools, validators, structured output, deps.
+
+use std::sync::{Arc, OnceLock};
+
+use patinox::agent::{AgentHandle, Created, Started, Stopped};
+use patinox::model::scripted::ScriptedModel;
+use patinox::model::{CompletionResponse, Message, ToolSpec};
+use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
+use patinox::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
+use patinox::{PatinoxError, agent};
+use serde_json::value::RawValue;
+
+/// What `#[tool] fn get_weather(city: String)` generates: a braced empty struct.
+#[allow(non_camel_case_types)]
+struct get_weather {}
+
+#[async_trait::async_trait]
+impl Tool for get_weather {
+    fn spec(&self) -> &ToolSpec {
+        static SPEC: OnceLock<ToolSpec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            let schema = serde_json::json!({
+                "type": "object",
+                "properties": { "city": { "type": "string" } },
+                "required": ["city"],
+                "additionalProperties": false
+            });
+            ToolSpec::new("get_weather", "Current weather for a city.", &schema)
+                .expect("a valid tool spec")
+        })
+    }
+
+    async fn call(&self, _ctx: &RunContext, arguments: &RawValue) -> ToolResult {
+        #[derive(serde::Deserialize)]
+        struct Args {
+            city: String,
+        }
+        let args: Args =
+            serde_json::from_str(arguments.get()).map_err(ToolError::invalid_arguments)?;
+        Ok(format!(r#"{{"city":"{}","celsius":21.5}}"#, args.city))
+    }
+}
+
+/// A second tool whose spec reuses the name `get_weather`.
+#[allow(non_camel_case_types)]
+struct weather_again {}
+
+#[async_trait::async_trait]
+impl Tool for weather_again {
+    fn spec(&self) -> &ToolSpec {
+        get_weather {}.spec()
+    }
+
+    async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult {
+        get_weather {}.call(ctx, arguments).await
+    }
+}
+
+/// Shared state handed to tools.
+struct AppState {
+    greeting: String,
+}
+
+/// What `#[tool] fn greet(ctx: &RunContext<AppState>)` generates.
+#[allow(non_camel_case_types)]
+struct greet {}
+
+#[async_trait::async_trait]
+impl Tool for greet {
+    fn spec(&self) -> &ToolSpec {
+        static SPEC: OnceLock<ToolSpec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            let schema = serde_json::json!({"type": "object", "properties": {}});
+            ToolSpec::new("greet", "A greeting from the app.", &schema).expect("a valid tool spec")
+        })
+    }
+
+    async fn call(&self, ctx: &RunContext, _arguments: &RawValue) -> ToolResult {
+        let ctx = ctx.downcast::<AppState>().ok_or(ToolError::MissingDeps {
+            expected: "AppState",
+        })?;
+        serde_json::to_string(&ctx.deps().greeting).map_err(ToolError::failed)
+    }
+}
+
+/// What `#[validator(output)] fn no_shouting(..)` generates.
+#[allow(non_camel_case_types)]
+struct no_shouting {}
+
+#[async_trait::async_trait]
+impl Validator for no_shouting {
+    fn name(&self) -> &str {
+        "no_shouting"
+    }
+    fn stage(&self) -> ValidationStage {
+        ValidationStage::Output
+    }
+    async fn validate(&self, target: ValidationTarget<'_>) -> ValidationOutcome {
+        match target {
+            ValidationTarget::Output(text) if text == text.to_uppercase() => {
+                ValidationOutcome::retry("Please do not shout.")
+            }
+            _ => ValidationOutcome::Pass,
+        }
+    }
+}
+
+/// You are a concise weather assistant.
+#[agent(tools(get_weather), validators(no_shouting), max_turns = 4)]
+struct WeatherBot;
+
+/// You answer in the user's units.
+#[agent]
+#[derive(Debug)]
+struct UnitsBot {
+    units: String,
+    #[agent(default)]
+    verbose: bool,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+struct Forecast {
+    city: String,
+    celsius: f64,
+}
+
+/// You forecast the weather.
+#[agent(output = Forecast, tools(get_weather), max_turns = 3)]
+struct ForecastBot;
+
+#[agent(tools(greet), deps = AppState, instructions = "Greet the user.", name = "greeter")]
+struct Greeter;
+
+#[agent(model = "offline:patinox")]
+struct OfflineBot;
+
+#[agent(tools(get_weather, weather_again))]
+struct ClashingBot;
+
+fn system_prompt(model: &ScriptedModel) -> String {
+    match &model.requests()[0].messages[0] {
+        Message::System { content } => content.clone(),
+        other => panic!("expected the instructions first, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_agent_runs_its_tools_and_validators_through_the_lifecycle() {
+    let model = Arc::new(ScriptedModel::new([
+        ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#),
+        CompletionResponse::text("SUNNY!"),
+        CompletionResponse::text("Sunny and 21.5 °C in Paris."),
+    ]));
+    let bot: AgentHandle<WeatherBot, Created> = WeatherBot::builder()
+        .model(Arc::clone(&model))
+        .build()
+        .unwrap();
+    let bot: AgentHandle<WeatherBot, Started> = bot.start().await.unwrap();
+    let reply = bot.run("Weather in Paris?").await.unwrap();
+    let _stopped: AgentHandle<WeatherBot, Stopped> = bot.stop().await.unwrap();
+
+    assert_eq!(reply.output, "Sunny and 21.5 °C in Paris.");
+    assert_eq!(reply.turns, 3, "tool call, shouted answer retried, answer");
+    let requests = model.requests();
+    assert_eq!(requests[0].tools, ["get_weather"]);
+    assert_eq!(
+        system_prompt(&model),
+        "You are a concise weather assistant."
+    );
+    assert!(matches!(
+        &requests[1].messages[3],
+        Message::Tool { content, is_error: false, .. } if content.contains("Paris")
+    ));
+    assert_eq!(
+        requests[2].messages.last().and_then(Message::text),
+        Some("Please do not shout.")
+    );
+}
+
+#[tokio::test]
+async fn the_declared_turn_limit_applies() {
+    let model = ScriptedModel::new([
+        ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#),
+        ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#),
+        ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#),
+        ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#),
+        CompletionResponse::text("never reached"),
+    ]);
+    let bot = WeatherBot::builder().model(model).build().unwrap();
+    assert_eq!(bot.inner().runner().max_turns(), 4);
+    let bot = bot.start().await.unwrap();
+    let error = bot.run("Weather?").await.unwrap_err();
+    assert!(error.to_string().contains("4 turns"), "{error}");
+}
+
+#[tokio::test]
+async fn fields_are_builder_members_and_defaults_are_optional() {
+    let model = ScriptedModel::new([CompletionResponse::text("ok")]);
+    let bot = UnitsBot::builder()
+        .units("metric".to_owned())
+        .model(model)
+        .build()
+        .unwrap();
+    assert_eq!(bot.inner().units, "metric");
+    assert!(format!("{:?}", bot.inner()).contains("metric"));
+    assert!(!bot.inner().verbose);
+
+    let model = ScriptedModel::new([]);
+    let bot = UnitsBot::builder()
+        .model(model)
+        .verbose(true)
+        .units("imperial".to_owned())
+        .build()
+        .unwrap();
+    assert!(bot.inner().verbose);
+}
+
+#[test]
+fn the_state_markers_take_no_space() {
+    use std::mem::size_of;
+    assert_eq!(
+        size_of::<AgentHandle<WeatherBot, Created>>(),
+        size_of::<WeatherBot>()
+    );
+    assert_eq!(
+        size_of::<AgentHandle<UnitsBot, Started>>(),
+        size_of::<UnitsBot>()
+    );
+    assert_eq!(
+        size_of::<AgentHandle<ForecastBot, Stopped>>(),
+        size_of::<ForecastBot>()
+    );
+}
+
+#[tokio::test]
+async fn structured_output_is_parsed_and_re_asked_until_it_parses() {
+    let model = Arc::new(ScriptedModel::new([
+        CompletionResponse::text("It will be sunny in Paris."),
+        CompletionResponse::text("```json\n{\"city\": \"Paris\", \"celsius\": 21.5}\n```"),
+    ]));
+    let bot = ForecastBot::builder()
+        .model(Arc::clone(&model))
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let result = bot.run("Forecast for Paris?").await.unwrap();
+    let forecast: Forecast = result.output;
+    assert_eq!(
+        forecast,
+        Forecast {
+            city: "Paris".into(),
+            celsius: 21.5
+        }
+    );
+    assert_eq!(result.turns, 2);
+
+    let prompt = system_prompt(&model);
+    assert!(prompt.starts_with("You forecast the weather."), "{prompt}");
+    assert!(
+        prompt.contains("\"celsius\""),
+        "the schema is in the instructions: {prompt}"
+    );
+    let feedback = model.requests()[1].messages.last().cloned().unwrap();
+    assert!(
+        feedback.text().unwrap().contains("could not be parsed"),
+        "{feedback:?}"
+    );
+}
+
+#[tokio::test]
+async fn structured_output_that_never_parses_is_a_validation_error() {
+    let model = ScriptedModel::new([
+        CompletionResponse::text("sunny"),
+        CompletionResponse::text("still sunny"),
+        CompletionResponse::text("{\"city\": \"Paris\"}"),
+    ]);
+    let bot = ForecastBot::builder()
+        .model(model)
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let error = bot.run("Forecast?").await.unwrap_err();
+    assert!(matches!(error, PatinoxError::Validation(_)), "{error:?}");
+    assert!(error.to_string().contains("celsius"), "{error}");
+}
+
+#[tokio::test]
+async fn deps_reach_the_tools() {
+    let model = Arc::new(ScriptedModel::new([
+        ScriptedModel::call("greet", "{}"),
+        CompletionResponse::text("done"),
+    ]));
+    let state = AppState {
+        greeting: "Bonjour".to_owned(),
+    };
+    let bot = Greeter::builder()
+        .deps(state)
+        .model(Arc::clone(&model))
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    bot.run("Hi").await.unwrap();
+    let tool_message = model.requests()[1].messages[3].clone();
+    assert!(
+        matches!(&tool_message, Message::Tool { content, is_error: false, .. } if content == "\"Bonjour\""),
+        "{tool_message:?}"
+    );
+    assert_eq!(system_prompt(&model), "Greet the user.");
+    assert_eq!(patinox::agent::Agent::name(bot.inner()), "greeter");
+
+    // An `Arc` works as well as a value.
+    let shared = Arc::new(AppState {
+        greeting: "Hallo".to_owned(),
+    });
+    let model = ScriptedModel::new([]);
+    assert!(Greeter::builder().model(model).deps(shared).build().is_ok());
+}
+
+#[tokio::test]
+async fn a_declared_default_model_makes_the_model_optional() {
+    let bot = OfflineBot::builder()
+        .build()
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let reply = bot.run("Hello").await.unwrap();
+    assert!(!reply.output.is_empty());
+}
+
+#[test]
+fn two_tools_with_one_name_are_a_build_error() {
+    let model = ScriptedModel::new([]);
+    let Err(error) = ClashingBot::builder().model(model).build() else {
+        panic!("two tools named `get_weather` must not build");
+    };
+    assert!(matches!(error, PatinoxError::Configuration(_)), "{error:?}");
+    assert!(error.to_string().contains("get_weather"), "{error}");
+}
+
+proptest::proptest! {
+    /// Whatever JSON the model wraps its answer in (spaces, a fenced block),
+    /// a structured output that is valid parses back to the same value.
+    #[test]
+    fn structured_output_parses_whatever_the_wrapping(
+        city in "\\PC*",
+        // Quarters are exact in binary and decimal, so the round trip is exact.
+        quarters in -400i32..400,
+        fence in proptest::sample::select(vec!["", "```\n", "```json\n"]),
+        space in "[ \n\t]{0,3}",
+    ) {
+        let celsius = f64::from(quarters) / 4.0;
+        let json = serde_json::json!({ "city": city, "celsius": celsius }).to_string();
+        let close = if fence.is_empty() { "" } else { "\n```" };
+        let answer = format!("{space}{fence}{json}{close}{space}");
+        let parsed: Forecast = patinox::agent::parse_output(&answer).unwrap();
+        proptest::prop_assert_eq!(parsed, Forecast { city, celsius });
+    }
+}
+
+#[tokio::test]
+async fn a_declared_agent_works_as_a_dyn_agent_with_run_time_lifecycle_checks() {
+    use patinox::agent::Agent;
+    let model = ScriptedModel::new([CompletionResponse::text("Hello")]);
+    let bot: Arc<dyn Agent> = Arc::new(
+        WeatherBot::builder()
+            .model(model)
+            .build()
+            .unwrap()
+            .into_inner(),
+    );
+    assert_eq!(bot.name(), "WeatherBot");
+    let error = bot.execute("Hi").await.unwrap_err();
+    assert!(error.to_string().contains("not started"), "{error}");
+    bot.start().await.unwrap();
+    assert_eq!(bot.execute("Hi").await.unwrap().output, "Hello");
+}

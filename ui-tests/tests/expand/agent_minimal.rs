@@ -1,0 +1,5 @@
+/// You are a helpful assistant.
+#[patinox::agent]
+pub struct Assistant;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use patinox::agent;
+
+#[agent]
+struct WeatherBot<T> {
+    units: T,
+}
+
+fn main() {}

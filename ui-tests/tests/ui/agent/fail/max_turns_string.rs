@@ -1,0 +1,6 @@
+use patinox::agent;
+
+#[agent(max_turns = "six")]
+struct WeatherBot;
+
+fn main() {}

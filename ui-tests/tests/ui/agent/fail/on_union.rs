@@ -1,0 +1,8 @@
+use patinox::agent;
+
+#[agent]
+union Bot {
+    turns: u32,
+}
+
+fn main() {}

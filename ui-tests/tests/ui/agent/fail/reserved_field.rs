@@ -1,0 +1,8 @@
+use patinox::agent;
+
+#[agent]
+struct WeatherBot {
+    model: String,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use patinox::agent;
+use patinox::model::offline::OfflineModel;
+
+#[agent]
+struct WeatherBot;
+
+async fn demo() -> patinox::Result<()> {
+    let bot = WeatherBot::builder().model(OfflineModel::new()).build()?;
+    bot.run("Weather in Paris?").await?;
+    Ok(())
+}
+
+fn main() {
+    drop(demo());
+}

@@ -1,0 +1,17 @@
+use patinox::agent;
+use patinox::model::offline::OfflineModel;
+
+#[agent]
+struct WeatherBot;
+
+async fn demo() -> patinox::Result<()> {
+    let bot = WeatherBot::builder().model(OfflineModel::new()).build()?;
+    let bot = bot.start().await?;
+    let bot = bot.start().await?;
+    bot.run("Weather in Paris?").await?;
+    Ok(())
+}
+
+fn main() {
+    drop(demo());
+}

@@ -1,0 +1,6 @@
+use patinox::agent;
+
+#[agent]
+struct WeatherBot(String);
+
+fn main() {}

@@ -1,0 +1,9 @@
+use patinox::agent;
+
+#[agent]
+struct WeatherBot {
+    #[agent(optional)]
+    units: String,
+}
+
+fn main() {}

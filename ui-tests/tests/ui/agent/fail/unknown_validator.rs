@@ -1,0 +1,6 @@
+use patinox::agent;
+
+#[agent(validators(one_sentense))]
+struct WeatherBot;
+
+fn main() {}
