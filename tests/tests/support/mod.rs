@@ -11,10 +11,10 @@ use patinox::model::{CompletionResponse, ResponseStream, StreamEvent};
 use wiremock::ResponseTemplate;
 
 /// The canary key: it must never show up in an error or a log line.
-pub const CANARY_KEY: &str = "sk-canary-5f1c2e9a7b3d4c6e8f0a1b2c3d4e5f6a";
+pub(crate) const CANARY_KEY: &str = "sk-canary-5f1c2e9a7b3d4c6e8f0a1b2c3d4e5f6a";
 
 /// The bytes of `tests/fixtures/{path}`.
-pub fn fixture(path: &str) -> Vec<u8> {
+pub(crate) fn fixture(path: &str) -> Vec<u8> {
     let full: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", path]
         .iter()
         .collect();
@@ -22,29 +22,29 @@ pub fn fixture(path: &str) -> Vec<u8> {
 }
 
 /// A 200 response with a JSON body.
-pub fn json(body: impl Into<Vec<u8>>) -> ResponseTemplate {
+pub(crate) fn json(body: impl Into<Vec<u8>>) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into(), "application/json")
 }
 
 /// A response with `status` and a JSON body.
-pub fn json_status(status: u16, body: impl Into<Vec<u8>>) -> ResponseTemplate {
+pub(crate) fn json_status(status: u16, body: impl Into<Vec<u8>>) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
 }
 
 /// A 200 `text/event-stream` response.
-pub fn sse(body: impl Into<Vec<u8>>) -> ResponseTemplate {
+pub(crate) fn sse(body: impl Into<Vec<u8>>) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into(), "text/event-stream")
 }
 
 /// Fails the test if `future` takes more than 10 s: nothing may hang.
-pub async fn bounded<T>(future: impl Future<Output = T>) -> T {
+pub(crate) async fn bounded<T>(future: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(10), future)
         .await
         .expect("the call hung")
 }
 
 /// Drains a stream: every event before the end, and the final response or error.
-pub async fn drain(mut stream: ResponseStream) -> (Vec<StreamEvent>, Result<CompletionResponse>) {
+pub(crate) async fn drain(mut stream: ResponseStream) -> (Vec<StreamEvent>, Result<CompletionResponse>) {
     let mut events = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
@@ -63,7 +63,7 @@ pub async fn drain(mut stream: ResponseStream) -> (Vec<StreamEvent>, Result<Comp
 }
 
 /// The text of every `TextDelta`, joined.
-pub fn text_of(events: &[StreamEvent]) -> String {
+pub(crate) fn text_of(events: &[StreamEvent]) -> String {
     events
         .iter()
         .filter_map(|e| match e {
