@@ -101,7 +101,10 @@ async fn system_is_top_level_and_tools_use_input_schema() {
         body["tools"],
         json!([{"name": "test_tool", "description": "A test tool", "input_schema": schema}])
     );
-    assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "test_tool"}));
+    assert_eq!(
+        body["tool_choice"],
+        json!({"type": "tool", "name": "test_tool"})
+    );
     assert_eq!(body["stream"], json!(true));
     // Both results share one user turn, as the API requires alternating roles.
     assert_eq!(
@@ -172,7 +175,8 @@ async fn an_overloaded_error_event_ends_the_stream_with_529() {
 
 #[tokio::test]
 async fn error_statuses_become_typed_provider_errors() {
-    let overloaded = br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let overloaded =
+        br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
     let cases: [(u16, Vec<u8>, &str, bool); 3] = [
         (
             429,

@@ -61,7 +61,10 @@ async fn openrouter_comment_lines_are_ignored() {
         .unwrap();
     let (events, done) = bounded(drain(stream)).await;
     assert_eq!(text_of(&events), "Here's the summary:");
-    assert_eq!(done.unwrap().content.as_deref(), Some("Here's the summary:"));
+    assert_eq!(
+        done.unwrap().content.as_deref(),
+        Some("Here's the summary:")
+    );
 }
 
 #[tokio::test]

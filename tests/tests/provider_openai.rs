@@ -35,9 +35,7 @@ fn weather_tool() -> ToolSpec {
     });
     ToolSpec::new("get_weather", "Current weather.", &schema)
         .unwrap()
-        .with_strict_parameters(Arc::from(
-            serde_json::value::to_raw_value(&schema).unwrap(),
-        ))
+        .with_strict_parameters(Arc::from(serde_json::value::to_raw_value(&schema).unwrap()))
 }
 
 #[tokio::test]
@@ -103,9 +101,8 @@ async fn structured_output_and_streaming_options_are_sent() {
     let messages = [Message::user("Extract.")];
     let schema: Arc<serde_json::value::RawValue> =
         Arc::from(serde_json::value::to_raw_value(&json!({"type": "object"})).unwrap());
-    let request = CompletionRequest::new(&messages).with_response_format(
-        ResponseFormat::json_schema("order", schema, true),
-    );
+    let request = CompletionRequest::new(&messages)
+        .with_response_format(ResponseFormat::json_schema("order", schema, true));
     let body: Value = serde_json::from_slice(&model.request_body(&request, true).unwrap()).unwrap();
     assert_eq!(
         body["response_format"],

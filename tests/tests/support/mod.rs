@@ -44,7 +44,9 @@ pub(crate) async fn bounded<T>(future: impl Future<Output = T>) -> T {
 }
 
 /// Drains a stream: every event before the end, and the final response or error.
-pub(crate) async fn drain(mut stream: ResponseStream) -> (Vec<StreamEvent>, Result<CompletionResponse>) {
+pub(crate) async fn drain(
+    mut stream: ResponseStream,
+) -> (Vec<StreamEvent>, Result<CompletionResponse>) {
     let mut events = Vec::new();
     while let Some(item) = stream.next().await {
         match item {

@@ -391,7 +391,11 @@ pub(crate) fn parse_response(
     let refusal = message.refusal.map(Cow::into_owned);
     let mut out = CompletionResponse::tool_calls(tool_calls);
     out.finish_reason = finish_reason(choice.finish_reason.as_deref(), refusal.is_some());
-    out.content = message.content.map(Cow::into_owned);
+    // Tool-call answers often carry `"content": ""`; no text is no text.
+    out.content = message
+        .content
+        .filter(|c| !c.is_empty())
+        .map(Cow::into_owned);
     out.refusal = refusal;
     out.usage = response.usage.unwrap_or_default().to_usage();
     out.model = response.model.map(Cow::into_owned);
