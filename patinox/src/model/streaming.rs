@@ -73,7 +73,17 @@ async fn next_item<P: StreamParser>(
         match tokio::time::timeout(idle_timeout, response.chunk()).await {
             Ok(Ok(Some(chunk))) => decoder.feed(&chunk, |event| parser.on_event(event, pending)),
             Ok(Ok(None)) => {
+                let complete_events = pending.len();
                 decoder.finish(|event| parser.on_event(event, pending));
+                // An event left without its closing blank line that does not
+                // parse was cut off, not malformed: the stream was interrupted.
+                for item in pending.iter_mut().skip(complete_events) {
+                    if let Err(PatinoxError::Network(network)) = item
+                        && network.kind == NetworkErrorKind::Decode
+                    {
+                        network.kind = NetworkErrorKind::Interrupted;
+                    }
+                }
                 parser.on_end(pending);
                 state.response = None;
             }
