@@ -349,9 +349,9 @@ impl ErrorBody<'_> {
     ) -> ProviderError {
         let message = self.message.as_deref().unwrap_or("no message");
         let mut error = ProviderError::new(provider, status, redact(message, key));
-        error.error_type = self.error_type.map(Cow::into_owned);
+        error.error_type = self.error_type.map(|t| redact(&t, key));
         error.code = match self.code {
-            Some(ErrorCode::Text(code)) => Some(code.into_owned()),
+            Some(ErrorCode::Text(code)) => Some(redact(&code, key)),
             Some(ErrorCode::Number(_)) | None => None,
         };
         error
