@@ -42,7 +42,10 @@ async fn keys_are_tried_in_the_documented_order() {
         "openrouter:openai/gpt-4o-mini"
     );
     assert_eq!(pick(&[]).await.unwrap(), "offline:patinox");
-    assert_eq!(pick(&[("OPENAI_API_KEY", "  ")]).await.unwrap(), "offline:patinox");
+    assert_eq!(
+        pick(&[("OPENAI_API_KEY", "  ")]).await.unwrap(),
+        "offline:patinox"
+    );
 }
 
 #[tokio::test]
@@ -56,7 +59,9 @@ async fn patinox_model_overrides_the_order() {
     .unwrap();
     assert_eq!(picked, "anthropic:claude-haiku-4-5");
     assert_eq!(
-        pick(&[("PATINOX_MODEL", "ollama:qwen2.5:7b")]).await.unwrap(),
+        pick(&[("PATINOX_MODEL", "ollama:qwen2.5:7b")])
+            .await
+            .unwrap(),
         "ollama:qwen2.5:7b"
     );
 }
@@ -97,9 +102,12 @@ async fn a_local_server_that_answers_is_used() {
         lmstudio: Some(format!("{}/v1", lmstudio.uri())),
         timeout: Duration::from_millis(300),
     };
-    let model = bounded(from_vars(env(&[]), &probe(Some(format!("{}/v1", ollama.uri())))))
-        .await
-        .unwrap();
+    let model = bounded(from_vars(
+        env(&[]),
+        &probe(Some(format!("{}/v1", ollama.uri()))),
+    ))
+    .await
+    .unwrap();
     assert_eq!(model.id().to_string(), "ollama:llama3.2");
     // Nothing listens on port 9: Ollama is absent, LM Studio is used.
     let model = bounded(from_vars(

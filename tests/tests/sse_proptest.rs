@@ -13,7 +13,11 @@ fn decode(chunks: &[&[u8]]) -> Vec<Event> {
     let mut decoder = SseDecoder::new();
     let mut out = Vec::new();
     let mut push = |e: patinox::model::sse::SseEvent<'_>| {
-        out.push((e.event.to_owned(), e.data.to_owned(), e.id.map(str::to_owned)));
+        out.push((
+            e.event.to_owned(),
+            e.data.to_owned(),
+            e.id.map(str::to_owned),
+        ));
     };
     for chunk in chunks {
         decoder.feed(chunk, &mut push);
@@ -26,7 +30,13 @@ fn decode(chunks: &[&[u8]]) -> Vec<Event> {
 fn split<'a>(bytes: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
     let mut points: Vec<usize> = cuts
         .iter()
-        .map(|c| if bytes.is_empty() { 0 } else { c % (bytes.len() + 1) })
+        .map(|c| {
+            if bytes.is_empty() {
+                0
+            } else {
+                c % (bytes.len() + 1)
+            }
+        })
         .collect();
     points.sort_unstable();
     let mut chunks = Vec::new();
