@@ -1,1 +1,2 @@
+//! Provider benchmarks (placeholder until the criterion benches land).
 fn main() {}

@@ -3,6 +3,9 @@
 //! content the vendor's data says: text, tool names, assembled arguments,
 //! usage and finish reason.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use patinox::Result;
@@ -257,8 +260,10 @@ fn a_keep_alive_comment_is_no_event() {
     let mut decoder = SseDecoder::new();
     let mut count = 0;
     decoder.feed(&fixture("openrouter/stream_comment_line.sse"), |_| {
-        count += 1
+        count += 1;
     });
-    decoder.finish(|_| count += 1);
+    decoder.finish(|_| {
+        count += 1;
+    });
     assert_eq!(count, 0);
 }

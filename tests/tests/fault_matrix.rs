@@ -3,6 +3,9 @@
 //! retry or fallback; the rest end in the right typed error. Every call is
 //! bounded in time: nothing may hang.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::Arc;

@@ -2,6 +2,9 @@
 //! shape (top-level system, tool_use / tool_result blocks), responses,
 //! streams and error statuses.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use patinox::PatinoxError;

@@ -1,6 +1,9 @@
 //! OpenRouter, Ollama and LM Studio share the Chat Completions client: their
 //! URLs, headers and quirks.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use patinox::model::{

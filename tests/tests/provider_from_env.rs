@@ -1,6 +1,9 @@
 //! `from_vars` (the testable core of `from_env`): which model each
 //! environment selects, without touching the process environment.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::HashMap;

@@ -1,6 +1,9 @@
 //! The OpenAI client against a wiremock server: the exact request it sends,
 //! how responses, streams and error statuses map to Patinox types.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::sync::Arc;

@@ -2,6 +2,9 @@
 //! path, must never appear in an error's Debug or Display, in a model's or
 //! config's Debug, or in anything logged through `tracing`.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::io::Write;
@@ -57,7 +60,7 @@ fn echoing_failures() -> Vec<ResponseTemplate> {
         json_status(401, echo.clone()),
         json_status(500, echo.clone()),
         json_status(503, format!("<html>key={CANARY_KEY}</html>")),
-        json_status(429, echo.clone()).insert_header("retry-after", "0"),
+        json_status(429, echo).insert_header("retry-after", "0"),
         ResponseTemplate::new(200)
             .set_body_raw(format!("{{\"oops\": \"{CANARY_KEY}"), "application/json"),
         sse(format!(

@@ -2,6 +2,9 @@
 //! (inside UTF-8 sequences, between `\r` and `\n`), it decodes to the same
 //! events; arbitrary bytes never panic it.
 
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use patinox::model::sse::SseDecoder;

@@ -88,8 +88,10 @@ pub(crate) enum Raw {
 /// connection gets `replies[n]`, later ones the last reply. Returns the base URL.
 pub(crate) async fn raw_server(replies: Vec<Raw>) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(async move {
         for n in 0.. {
             let Ok((mut socket, _)) = listener.accept().await else {
