@@ -19,9 +19,10 @@ use serde_json::{Value, json};
 use support::fixture;
 
 fn validator() -> jsonschema::Validator {
-    let schema: Value =
-        serde_json::from_slice(&fixture("openai/create_chat_completion_request.schema.json"))
-            .unwrap();
+    let schema: Value = serde_json::from_slice(&fixture(
+        "openai/create_chat_completion_request.schema.json",
+    ))
+    .unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }
 
