@@ -72,7 +72,7 @@ fn every_request_shape_validates() {
     settings.temperature = Some(0.2);
     settings.top_p = Some(0.9);
     settings.max_tokens = Some(256);
-    let format = ResponseFormat::json_schema("weather", raw(schema.clone()), true);
+    let format = ResponseFormat::json_schema("weather", raw(schema), true);
 
     let requests = [
         ("plain", CompletionRequest::new(&conversation[..2])),

@@ -9,6 +9,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use super::ResponseStream;
+use super::streaming::{StreamParser, event_stream};
 use crate::error::{ConfigurationError, NetworkError, NetworkErrorKind, ProviderError, Result};
 
 /// Default cap on a response body: far above any real completion, low enough
@@ -140,7 +142,6 @@ pub(crate) struct HttpClient {
     pub(crate) provider: &'static str,
     client: reqwest::Client,
     pub(crate) url: String,
-    headers: HeaderMap,
     key: Option<SecretString>,
     timeout: Duration,
     max_response_bytes: usize,
@@ -165,14 +166,6 @@ impl HttpClient {
         // reqwest's `rustls-no-provider` feature needs a process-wide crypto
         // provider; installing fails harmlessly when the application set one.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.timeout)
-            .build()
-            .map_err(|err| {
-                ConfigurationError::new(format!("cannot build the {provider} HTTP client"))
-                    .with_source(err.without_url())
-            })?;
         let mut headers = config.headers;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(key) = &config.api_key {
@@ -194,12 +187,21 @@ impl HttpClient {
             value.set_sensitive(true);
             headers.insert(name, value);
         }
+        // Default headers live in the client: no header map is cloned per request.
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.timeout)
+            .build()
+            .map_err(|err| {
+                ConfigurationError::new(format!("cannot build the {provider} HTTP client"))
+                    .with_source(err.without_url())
+            })?;
         let base = config.base_url.as_deref().unwrap_or(default_base);
         Ok(Self {
             provider,
             client,
             url: format!("{}{path}", base.trim_end_matches('/')),
-            headers,
             key: config.api_key,
             timeout: config.timeout,
             max_response_bytes: config.max_response_bytes,
@@ -209,12 +211,8 @@ impl HttpClient {
     /// POSTs `body` and returns the response once its status is a success.
     /// `streaming` lifts the whole-request timeout (the client's idle timeout
     /// still applies between chunks).
-    pub(crate) async fn post(&self, body: Vec<u8>, streaming: bool) -> Result<reqwest::Response> {
-        let mut request = self
-            .client
-            .post(&self.url)
-            .headers(self.headers.clone())
-            .body(body);
+    async fn post(&self, body: Vec<u8>, streaming: bool) -> Result<reqwest::Response> {
+        let mut request = self.client.post(&self.url).body(body);
         if !streaming {
             request = request.timeout(self.timeout);
         }
@@ -225,15 +223,39 @@ impl HttpClient {
         Err(self.error_from(response).await)
     }
 
-    /// How long a stream may stay silent.
-    pub(crate) fn idle_timeout(&self) -> std::time::Duration {
-        self.timeout
+    /// POSTs `body` and parses the JSON answer with `parse(status, body)`,
+    /// enforcing the size cap and content type.
+    pub(crate) async fn complete<T>(
+        &self,
+        body: Vec<u8>,
+        parse: impl FnOnce(u16, &[u8]) -> Result<T>,
+    ) -> Result<T> {
+        let mut response = self.post(body, false).await?;
+        let status = response.status().as_u16();
+        expect_content_type(self.provider, &response, "json")?;
+        match response.content_length() {
+            // The common case: a declared length within the cap, read in one
+            // buffer without copying.
+            Some(length) if length <= self.max_response_bytes as u64 => {
+                let bytes = response.bytes().await?;
+                parse(status, &bytes)
+            }
+            _ => {
+                let bytes = read_capped(&mut response, self.max_response_bytes).await?;
+                parse(status, &bytes)
+            }
+        }
     }
 
-    /// Reads a JSON body into memory, enforcing the size cap and content type.
-    pub(crate) async fn read_json(&self, mut response: reqwest::Response) -> Result<Vec<u8>> {
-        expect_content_type(self.provider, &response, "json")?;
-        read_capped(&mut response, self.max_response_bytes).await
+    /// POSTs `body` for a `text/event-stream` answer and streams it through `parser`.
+    pub(crate) async fn stream<P: StreamParser>(
+        &self,
+        body: Vec<u8>,
+        parser: P,
+    ) -> Result<ResponseStream> {
+        let response = self.post(body, true).await?;
+        expect_content_type(self.provider, &response, "text/event-stream")?;
+        Ok(event_stream(response, parser, self.timeout))
     }
 
     async fn error_from(&self, mut response: reqwest::Response) -> crate::PatinoxError {
@@ -261,11 +283,7 @@ impl fmt::Debug for HttpClient {
 }
 
 /// Fails with a decode error unless the response's content type contains `expected`.
-pub(crate) fn expect_content_type(
-    provider: &str,
-    response: &reqwest::Response,
-    expected: &str,
-) -> Result<()> {
+fn expect_content_type(provider: &str, response: &reqwest::Response, expected: &str) -> Result<()> {
     let content_type = response
         .headers()
         .get(CONTENT_TYPE)

@@ -69,7 +69,8 @@ impl SseDecoder {
     /// Decodes `chunk`, calling `on_event` for every event it completes.
     pub fn feed(&mut self, chunk: &[u8], mut on_event: impl FnMut(SseEvent<'_>)) {
         let mut input = chunk;
-        if self.skip_lf {
+        // An empty chunk must not forget a pending `\r`.
+        if self.skip_lf && !input.is_empty() {
             self.skip_lf = false;
             if let Some(rest) = input.strip_prefix(b"\n") {
                 input = rest;
@@ -198,6 +199,14 @@ mod tests {
                 ("message".to_owned(), "a".to_owned()),
                 ("message".to_owned(), "b".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn an_empty_chunk_keeps_a_pending_cr() {
+        assert_eq!(
+            decode(&[b"data: a\r", b"", b"\ndata: b\n\n"]),
+            [("message".to_owned(), "a\nb".to_owned())]
         );
     }
 

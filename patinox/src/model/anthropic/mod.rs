@@ -18,8 +18,7 @@ mod wire;
 use async_trait::async_trait;
 use reqwest::header::HeaderValue;
 
-use super::http::{Auth, HttpClient, ProviderConfig, expect_content_type};
-use super::streaming::event_stream;
+use super::http::{Auth, HttpClient, ProviderConfig};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::{ConfigurationError, Result};
 
@@ -99,19 +98,13 @@ impl LanguageModel for AnthropicModel {
 
     async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
         let body = self.request_body(&request, false)?;
-        let response = self.http.post(body, false).await?;
-        let bytes = self.http.read_json(response).await?;
-        wire::parse_response(&bytes)
+        self.http
+            .complete(body, |_, bytes| wire::parse_response(bytes))
+            .await
     }
 
     async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
         let body = self.request_body(&request, true)?;
-        let response = self.http.post(body, true).await?;
-        expect_content_type("anthropic", &response, "text/event-stream")?;
-        Ok(event_stream(
-            response,
-            stream::EventParser::new(),
-            self.http.idle_timeout(),
-        ))
+        self.http.stream(body, stream::EventParser::new()).await
     }
 }

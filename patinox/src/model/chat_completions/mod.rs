@@ -9,8 +9,7 @@ use async_trait::async_trait;
 
 pub(crate) use wire::MaxTokensField;
 
-use super::http::{Auth, HttpClient, ProviderConfig, expect_content_type};
-use super::streaming::event_stream;
+use super::http::{Auth, HttpClient, ProviderConfig};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::Result;
 
@@ -82,20 +81,17 @@ impl LanguageModel for ChatCompletionsModel {
 
     async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
         let body = self.request_body(&request, false)?;
-        let response = self.http.post(body, false).await?;
-        let status = response.status().as_u16();
-        let bytes = self.http.read_json(response).await?;
-        wire::parse_response(self.http.provider, status, &bytes)
+        let provider = self.http.provider;
+        self.http
+            .complete(body, |status, bytes| {
+                wire::parse_response(provider, status, bytes)
+            })
+            .await
     }
 
     async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
         let body = self.request_body(&request, true)?;
-        let response = self.http.post(body, true).await?;
-        expect_content_type(self.http.provider, &response, "text/event-stream")?;
-        Ok(event_stream(
-            response,
-            stream::ChunkParser::new(self.http.provider),
-            self.http.idle_timeout(),
-        ))
+        let parser = stream::ChunkParser::new(self.http.provider);
+        self.http.stream(body, parser).await
     }
 }
