@@ -209,14 +209,9 @@ impl HttpClient {
     }
 
     /// POSTs `body` and returns the response once its status is a success.
-    /// `streaming` lifts the whole-request timeout (the client's idle timeout
-    /// still applies between chunks).
-    async fn post(&self, body: Vec<u8>, streaming: bool) -> Result<reqwest::Response> {
-        let mut request = self.client.post(&self.url).body(body);
-        if !streaming {
-            request = request.timeout(self.timeout);
-        }
-        let response = request.send().await?;
+    /// Only the client's idle timeout applies here; `complete` bounds the whole exchange.
+    async fn post(&self, body: Vec<u8>) -> Result<reqwest::Response> {
+        let response = self.client.post(&self.url).body(body).send().await?;
         if response.status().is_success() {
             return Ok(response);
         }
@@ -224,27 +219,40 @@ impl HttpClient {
     }
 
     /// POSTs `body` and parses the JSON answer with `parse(status, body)`,
-    /// enforcing the size cap and content type.
+    /// enforcing the size cap, the content type and the request timeout.
     pub(crate) async fn complete<T>(
         &self,
         body: Vec<u8>,
         parse: impl FnOnce(u16, &[u8]) -> Result<T>,
     ) -> Result<T> {
-        let mut response = self.post(body, false).await?;
-        let status = response.status().as_u16();
-        expect_content_type(self.provider, &response, "json")?;
-        match response.content_length() {
-            // The common case: a declared length within the cap, read in one
-            // buffer without copying.
-            Some(length) if length <= self.max_response_bytes as u64 => {
-                let bytes = response.bytes().await?;
-                parse(status, &bytes)
+        // One tokio timer around the whole exchange: cheaper than reqwest's
+        // per-request timeout, which boxes its own.
+        let exchange = async {
+            let mut response = self.post(body).await?;
+            let status = response.status().as_u16();
+            expect_content_type(self.provider, &response, "json")?;
+            match response.content_length() {
+                // The common case: a declared length within the cap, read in
+                // one buffer without copying.
+                Some(length) if length <= self.max_response_bytes as u64 => {
+                    let bytes = response.bytes().await?;
+                    parse(status, &bytes)
+                }
+                _ => {
+                    let bytes = read_capped(&mut response, self.max_response_bytes).await?;
+                    parse(status, &bytes)
+                }
             }
-            _ => {
-                let bytes = read_capped(&mut response, self.max_response_bytes).await?;
-                parse(status, &bytes)
-            }
-        }
+        };
+        tokio::time::timeout(self.timeout, exchange)
+            .await
+            .unwrap_or_else(|_| {
+                Err(NetworkError::new(
+                    NetworkErrorKind::Timeout,
+                    format!("{} did not answer within {:?}", self.provider, self.timeout),
+                )
+                .into())
+            })
     }
 
     /// POSTs `body` for a `text/event-stream` answer and streams it through `parser`.
@@ -253,7 +261,7 @@ impl HttpClient {
         body: Vec<u8>,
         parser: P,
     ) -> Result<ResponseStream> {
-        let response = self.post(body, true).await?;
+        let response = self.post(body).await?;
         expect_content_type(self.provider, &response, "text/event-stream")?;
         Ok(event_stream(response, parser, self.timeout))
     }
