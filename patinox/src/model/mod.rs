@@ -5,6 +5,13 @@
 //!   it calls a declared tool and answers from its result.
 //! - [`scripted::ScriptedModel`]: replays given responses and records the requests,
 //!   for tests.
+//! - Providers: [`openai`], [`anthropic`], [`openrouter`], [`ollama`],
+//!   [`lmstudio`] (the last three and OpenAI share [`ChatCompletionsModel`]),
+//!   each configured by a [`ProviderConfig`] (key, base URL, headers,
+//!   timeouts, response-size cap).
+//! - Resilience: [`retry::RetryModel`] (backoff with full jitter, honours
+//!   `Retry-After`), [`circuit::CircuitBreakerModel`], [`fallback::FallbackModel`].
+//! - [`sse`]: the `text/event-stream` decoder behind every streaming provider.
 //! - [`from_env`]: picks a model from the environment.
 
 pub mod anthropic;
