@@ -217,3 +217,32 @@ async fn error_statuses_become_typed_provider_errors() {
         }
     }
 }
+
+#[tokio::test]
+async fn structured_output_matches_the_recorded_request() {
+    let server = MockServer::start().await;
+    let recorded: Value =
+        serde_json::from_slice(&fixture("anthropic/request_structured_output.json")).unwrap();
+    let schema =
+        serde_json::value::to_raw_value(&recorded["output_config"]["format"]["schema"]).unwrap();
+    let messages = [Message::user(
+        recorded["messages"][0]["content"].as_str().unwrap(),
+    )];
+    let mut settings = patinox::model::ModelSettings::default();
+    settings.max_tokens = Some(1024);
+    let request = CompletionRequest::new(&messages)
+        .with_settings(settings)
+        .with_response_format(patinox::model::ResponseFormat::json_schema(
+            "OrderDetails",
+            schema.into(),
+            true,
+        ));
+    let model = AnthropicModel::new(
+        "claude-sonnet-4-5",
+        ProviderConfig::new().api_key("k").base_url(server.uri()),
+    )
+    .unwrap();
+    let sent: Value =
+        serde_json::from_slice(&model.request_body(&request, false).unwrap()).unwrap();
+    assert_eq!(sent, recorded);
+}
