@@ -167,3 +167,15 @@ fn hosted_providers_need_a_key() {
     let error = openrouter::model("x", ProviderConfig::new()).unwrap_err();
     assert!(error.to_string().contains("OPENROUTER_API_KEY"), "{error}");
 }
+
+#[test]
+fn ollama_sends_the_documented_request() {
+    let documented: Value =
+        serde_json::from_slice(&fixture("ollama/request_chat_basic.json")).unwrap();
+    let model = ollama::model("gpt-oss:20b", ProviderConfig::new()).unwrap();
+    let messages = [Message::user("Say this is a test")];
+    let body = model
+        .request_body(&CompletionRequest::new(&messages), false)
+        .unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), documented);
+}
