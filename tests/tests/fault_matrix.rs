@@ -347,3 +347,37 @@ async fn an_open_circuit_fails_fast_then_probes() {
     assert!(complete(&model).await.is_ok());
     assert_eq!(model.breaker().state(), CircuitState::Closed);
 }
+
+#[tokio::test]
+async fn dropping_a_stream_closes_its_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (closed_tx, closed_rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8192];
+        let _ = socket.read(&mut buf).await;
+        let first = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+        let head = chunked("text/event-stream", first, false);
+        socket.write_all(&head).await.unwrap();
+        // The server never finishes; only the client going away ends this read.
+        let closed = matches!(socket.read(&mut buf).await, Ok(0) | Err(_));
+        let _ = closed_tx.send(closed);
+    });
+    let model = openai_at(&base);
+    let messages = [Message::user("Hi")];
+    let mut stream = bounded(model.stream(CompletionRequest::new(&messages)))
+        .await
+        .unwrap();
+    let first = bounded(futures_util::StreamExt::next(&mut stream)).await;
+    assert!(matches!(
+        first,
+        Some(Ok(patinox::model::StreamEvent::TextDelta(_)))
+    ));
+    drop(stream);
+    assert!(
+        bounded(closed_rx).await.unwrap(),
+        "the connection was closed"
+    );
+}
