@@ -9,6 +9,10 @@
 //! the same way. When every model fails, the last error is returned with the
 //! earlier ones attached ([`PatinoxError::earlier_attempts`]).
 //!
+//! A stream falls back only while it is being opened: once a model has
+//! started yielding events, its errors arrive in the stream, because
+//! switching models mid-answer would splice two different answers.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use patinox::model::fallback::FallbackModel;
