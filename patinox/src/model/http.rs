@@ -290,6 +290,13 @@ impl fmt::Debug for HttpClient {
     }
 }
 
+/// Serializes a request body straight into bytes, from borrowed structs.
+pub(crate) fn json_body(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(512);
+    serde_json::to_writer(&mut body, value)?;
+    Ok(body)
+}
+
 /// Fails with a decode error unless the response's content type contains `expected`.
 fn expect_content_type(provider: &str, response: &reqwest::Response, expected: &str) -> Result<()> {
     let content_type = response

@@ -18,7 +18,7 @@ mod wire;
 use async_trait::async_trait;
 use reqwest::header::HeaderValue;
 
-use super::http::{Auth, HttpClient, ProviderConfig};
+use super::http::{Auth, HttpClient, ProviderConfig, json_body};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::{ConfigurationError, Result};
 
@@ -77,16 +77,11 @@ impl AnthropicModel {
     /// # Errors
     /// A [`crate::PatinoxError::Validation`] if serialization fails.
     pub fn request_body(&self, request: &CompletionRequest<'_>, stream: bool) -> Result<Vec<u8>> {
-        let mut body = Vec::with_capacity(512);
-        serde_json::to_writer(
-            &mut body,
-            &wire::MessagesRequest {
-                model: self.id.model(),
-                request,
-                stream,
-            },
-        )?;
-        Ok(body)
+        json_body(&wire::MessagesRequest {
+            model: self.id.model(),
+            request,
+            stream,
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 pub(crate) use wire::MaxTokensField;
 
-use super::http::{Auth, HttpClient, ProviderConfig};
+use super::http::{Auth, HttpClient, ProviderConfig, json_body};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::Result;
 
@@ -59,17 +59,12 @@ impl ChatCompletionsModel {
     /// # Errors
     /// A [`crate::PatinoxError::Validation`] if serialization fails.
     pub fn request_body(&self, request: &CompletionRequest<'_>, stream: bool) -> Result<Vec<u8>> {
-        let mut body = Vec::with_capacity(512);
-        serde_json::to_writer(
-            &mut body,
-            &wire::ChatRequest {
-                model: self.id.model(),
-                request,
-                stream,
-                max_tokens_field: self.max_tokens_field,
-            },
-        )?;
-        Ok(body)
+        json_body(&wire::ChatRequest {
+            model: self.id.model(),
+            request,
+            stream,
+            max_tokens_field: self.max_tokens_field,
+        })
     }
 }
 
