@@ -25,8 +25,12 @@
 //! );
 //! ```
 
+mod earlier;
+
 use std::fmt;
 use std::time::Duration;
+
+pub use earlier::EarlierAttempts;
 
 /// A boxed error usable as a `source`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -5,7 +5,9 @@
 //!   ([`Runner`](agent::Runner)) and the typestate lifecycle
 //!   ([`AgentHandle`](agent::AgentHandle)).
 //! - [`model`]: the [`LanguageModel`](model::LanguageModel) trait, provider-neutral
-//!   messages, the built-in offline model and a scripted test model.
+//!   messages, the providers (OpenAI, Anthropic, OpenRouter, Ollama, LM Studio),
+//!   retry, circuit breaker and fallback, the built-in offline model and a
+//!   scripted test model.
 //! - [`tool`](mod@tool): the [`Tool`](tool::Tool) trait and run context.
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.

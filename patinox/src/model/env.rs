@@ -1,15 +1,51 @@
 //! Choosing a model from the environment.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::LanguageModel;
+use serde::Deserialize;
+
+use super::anthropic::AnthropicModel;
+use super::http::ProviderConfig;
 use super::offline::OfflineModel;
-use crate::error::Result;
+use super::{LanguageModel, ModelId, lmstudio, ollama, openai, openrouter};
+use crate::error::{ConfigurationError, Result};
 
-/// Picks a model from the environment and logs (at `info`) which one it chose.
-///
-/// With no provider configured it returns the built-in
-/// [`OfflineModel`], so programs run anywhere without a key or network.
+/// Where [`from_vars`] looks for local servers, and how long it waits.
+#[derive(Debug, Clone)]
+pub struct LocalProbe {
+    /// Ollama's OpenAI-compatible base URL; `None` skips it.
+    pub ollama: Option<String>,
+    /// LM Studio's OpenAI-compatible base URL; `None` skips it.
+    pub lmstudio: Option<String>,
+    /// How long a local server has to answer `GET {base}/models`.
+    pub timeout: Duration,
+}
+
+impl Default for LocalProbe {
+    /// The default local ports (Ollama 11434, LM Studio 1234), 300 ms.
+    fn default() -> Self {
+        Self {
+            ollama: Some(ollama::DEFAULT_BASE_URL.to_owned()),
+            lmstudio: Some(lmstudio::DEFAULT_BASE_URL.to_owned()),
+            timeout: Duration::from_millis(300),
+        }
+    }
+}
+
+impl LocalProbe {
+    /// Probes nothing: no local server is ever chosen.
+    pub fn disabled() -> Self {
+        Self {
+            ollama: None,
+            lmstudio: None,
+            timeout: Duration::ZERO,
+        }
+    }
+}
+
+/// Picks a model from the process environment and logs (at `info`) which one
+/// it chose; see [`from_vars`] for the rules.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -24,7 +60,166 @@ use crate::error::Result;
 /// A [`crate::PatinoxError::Configuration`] when the environment names a
 /// provider but its settings are invalid.
 pub async fn from_env() -> Result<Arc<dyn LanguageModel>> {
-    let model: Arc<dyn LanguageModel> = Arc::new(OfflineModel::new());
-    tracing::info!(model = %model.id(), "no provider configured; using the built-in offline model");
+    from_vars(|name| std::env::var(name).ok(), &LocalProbe::default()).await
+}
+
+/// Picks a model from variables read through `var`, in this order:
+///
+/// 1. `PATINOX_MODEL=provider:model` (`openai`, `anthropic`, `openrouter`,
+///    `ollama`, `lmstudio` or `offline`) names the model outright; the
+///    provider's key variable must be set for the hosted ones.
+/// 2. `OPENAI_API_KEY` → `openai:gpt-4o-mini`.
+/// 3. `ANTHROPIC_API_KEY` → `anthropic:claude-sonnet-4-5`.
+/// 4. `OPENROUTER_API_KEY` → `openrouter:openai/gpt-4o-mini`.
+/// 5. Ollama, then LM Studio, if one answers `GET /v1/models` within
+///    `probe.timeout`; its first listed model is used.
+/// 6. The built-in [`OfflineModel`].
+///
+/// `OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, `OPENROUTER_BASE_URL`,
+/// `OLLAMA_BASE_URL` and `LMSTUDIO_BASE_URL` override a provider's URL.
+/// Keys are never logged.
+///
+/// ```
+/// use patinox::model::{from_vars, LocalProbe};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let vars = |name: &str| (name == "ANTHROPIC_API_KEY").then(|| "sk-ant-example".to_owned());
+/// let model = from_vars(vars, &LocalProbe::disabled()).await?;
+/// assert_eq!(model.id().provider(), "anthropic");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// A [`crate::PatinoxError::Configuration`] for a malformed `PATINOX_MODEL`,
+/// an unknown provider, or a missing key.
+pub async fn from_vars(
+    var: impl Fn(&str) -> Option<String>,
+    probe: &LocalProbe,
+) -> Result<Arc<dyn LanguageModel>> {
+    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let (model, reason): (Arc<dyn LanguageModel>, &str) = if let Some(spec) = var("PATINOX_MODEL") {
+        let id: ModelId = spec.parse().map_err(|_| {
+            ConfigurationError::new(format!(
+                "expected `provider:model`, e.g. `openai:gpt-4o-mini`, got {spec:?}"
+            ))
+            .with_key("PATINOX_MODEL")
+            .with_origin("environment")
+        })?;
+        (build(&id, &var)?, "PATINOX_MODEL")
+    } else if let Some(id) = [
+        ("OPENAI_API_KEY", "openai:gpt-4o-mini"),
+        ("ANTHROPIC_API_KEY", "anthropic:claude-sonnet-4-5"),
+        ("OPENROUTER_API_KEY", "openrouter:openai/gpt-4o-mini"),
+    ]
+    .into_iter()
+    .find(|(key, _)| var(key).is_some())
+    .map(|(_, id)| id)
+    {
+        (build(&id.parse()?, &var)?, "API key variable")
+    } else if let Some(model) = local(&var, probe).await? {
+        (model, "local server")
+    } else {
+        (Arc::new(OfflineModel::new()), "no provider configured")
+    };
+    tracing::info!(model = %model.id(), reason, "selected model");
     Ok(model)
+}
+
+fn build(id: &ModelId, var: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn LanguageModel>> {
+    let provider = id.provider();
+    let upper = provider.to_ascii_uppercase();
+    let mut config = ProviderConfig::new();
+    if let Some(url) = var(&format!("{upper}_BASE_URL")) {
+        config = config.base_url(url);
+    }
+    let key_var = format!("{upper}_API_KEY");
+    let hosted = matches!(provider, "openai" | "anthropic" | "openrouter");
+    match var(&key_var) {
+        Some(key) => config = config.api_key(key),
+        None if hosted => {
+            return Err(ConfigurationError::new(format!(
+                "{provider} was chosen but {key_var} is not set"
+            ))
+            .with_key(key_var)
+            .with_origin("environment")
+            .into());
+        }
+        None => {}
+    }
+    let name = id.model();
+    Ok(match provider {
+        "openai" => Arc::new(openai::model(name, config)?),
+        "anthropic" => Arc::new(AnthropicModel::new(name, config)?),
+        "openrouter" => Arc::new(openrouter::model(name, config)?),
+        "ollama" => Arc::new(ollama::model(name, config)?),
+        "lmstudio" => Arc::new(lmstudio::model(name, config)?),
+        "offline" => Arc::new(OfflineModel::new()),
+        other => {
+            return Err(ConfigurationError::new(format!(
+                "unknown provider {other:?}; use openai, anthropic, openrouter, ollama, lmstudio or offline"
+            ))
+            .with_key("PATINOX_MODEL")
+            .with_origin("environment")
+            .into());
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct ModelList {
+    #[serde(default)]
+    data: Vec<ListedModel>,
+}
+
+#[derive(Deserialize)]
+struct ListedModel {
+    id: String,
+}
+
+/// Asks both local servers at once; Ollama wins if both answer.
+async fn local(
+    var: &impl Fn(&str) -> Option<String>,
+    probe: &LocalProbe,
+) -> Result<Option<Arc<dyn LanguageModel>>> {
+    let ollama_url = var("OLLAMA_BASE_URL").or_else(|| probe.ollama.clone());
+    let lmstudio_url = var("LMSTUDIO_BASE_URL").or_else(|| probe.lmstudio.clone());
+    if ollama_url.is_none() && lmstudio_url.is_none() {
+        return Ok(None);
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .timeout(probe.timeout)
+        .build()
+        .map_err(|err| ConfigurationError::new("cannot build an HTTP client").with_source(err))?;
+    let (ollama_model, lmstudio_model) = tokio::join!(
+        first_model(&client, ollama_url.as_deref()),
+        first_model(&client, lmstudio_url.as_deref()),
+    );
+    let config = |url: Option<String>| match url {
+        Some(url) => ProviderConfig::new().base_url(url),
+        None => ProviderConfig::new(),
+    };
+    if let Some(name) = ollama_model {
+        return Ok(Some(Arc::new(ollama::model(&name, config(ollama_url))?)));
+    }
+    if let Some(name) = lmstudio_model {
+        return Ok(Some(Arc::new(lmstudio::model(
+            &name,
+            config(lmstudio_url),
+        )?)));
+    }
+    Ok(None)
+}
+
+async fn first_model(client: &reqwest::Client, base: Option<&str>) -> Option<String> {
+    let url = format!("{}/models", base?.trim_end_matches('/'));
+    let response = client.get(url).send().await.ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    let body = response.bytes().await.ok()?;
+    let list: ModelList = serde_json::from_slice(&body).ok()?;
+    list.data.into_iter().next().map(|m| m.id)
 }

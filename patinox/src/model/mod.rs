@@ -5,11 +5,30 @@
 //!   it calls a declared tool and answers from its result.
 //! - [`scripted::ScriptedModel`]: replays given responses and records the requests,
 //!   for tests.
+//! - Providers: [`openai`], [`anthropic`], [`openrouter`], [`ollama`],
+//!   [`lmstudio`] (the last three and OpenAI share [`ChatCompletionsModel`]),
+//!   each configured by a [`ProviderConfig`] (key, base URL, headers,
+//!   timeouts, response-size cap).
+//! - Resilience: [`retry::RetryModel`] (backoff with full jitter, honours
+//!   `Retry-After`), [`circuit::CircuitBreakerModel`], [`fallback::FallbackModel`].
+//! - [`sse`]: the `text/event-stream` decoder behind every streaming provider.
 //! - [`from_env`]: picks a model from the environment.
 
+pub mod anthropic;
+mod chat_completions;
+pub mod circuit;
 mod env;
+pub mod fallback;
+mod http;
+pub mod lmstudio;
 pub mod offline;
+pub mod ollama;
+pub mod openai;
+pub mod openrouter;
+pub mod retry;
 pub mod scripted;
+pub mod sse;
+mod streaming;
 mod types;
 
 use std::pin::Pin;
@@ -18,10 +37,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures_util::Stream;
 
-pub use env::from_env;
+pub use chat_completions::ChatCompletionsModel;
+pub use env::{LocalProbe, from_env, from_vars};
+pub use http::{DEFAULT_MAX_RESPONSE_BYTES, ProviderConfig, retry_after};
 pub use types::{
-    CompletionRequest, CompletionResponse, FinishReason, Message, ModelId, ModelSettings, ToolCall,
-    ToolChoice, ToolSpec, Usage,
+    CompletionRequest, CompletionResponse, FinishReason, Message, ModelId, ModelSettings,
+    ResponseFormat, ToolCall, ToolChoice, ToolSpec, Usage,
 };
 
 use crate::error::Result;
@@ -39,6 +60,18 @@ pub enum StreamEvent {
     ToolCall(ToolCall),
     /// The stream ended; the whole response, as [`LanguageModel::complete`] would return it.
     Done(CompletionResponse),
+    /// A fragment of a tool call as it arrives; the assembled call follows as
+    /// [`StreamEvent::ToolCall`]. `index` orders parallel calls.
+    ToolCallDelta {
+        /// Which call of the response this fragment belongs to.
+        index: u32,
+        /// The call's name, on its first fragment.
+        name: Option<String>,
+        /// More argument JSON text.
+        arguments: String,
+    },
+    /// More of the model's refusal explanation.
+    RefusalDelta(String),
 }
 
 /// A model that completes conversations: a provider client, the offline model,

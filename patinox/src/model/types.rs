@@ -288,6 +288,46 @@ pub struct CompletionRequest<'a> {
     pub tool_choice: ToolChoice,
     /// Sampling settings.
     pub settings: ModelSettings,
+    /// A JSON Schema the answer must follow (structured output), if any.
+    pub response_format: Option<ResponseFormat>,
+}
+
+/// A JSON Schema the model's text answer must follow (structured output).
+///
+/// Sent as OpenAI's `response_format: {"type": "json_schema"}` and Anthropic's
+/// `output_config.format`. The schema is kept pre-serialized, like a [`ToolSpec`]'s.
+#[derive(Debug, Clone)]
+pub struct ResponseFormat {
+    name: Arc<str>,
+    schema: Arc<RawValue>,
+    strict: bool,
+}
+
+impl ResponseFormat {
+    /// A format named `name` (OpenAI requires a name) with `schema`; `strict`
+    /// asks the provider to enforce the schema exactly (OpenAI strict mode).
+    pub fn json_schema(name: impl Into<Arc<str>>, schema: Arc<RawValue>, strict: bool) -> Self {
+        Self {
+            name: name.into(),
+            schema,
+            strict,
+        }
+    }
+
+    /// The format's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The JSON Schema.
+    pub fn schema(&self) -> &RawValue {
+        &self.schema
+    }
+
+    /// Whether strict mode is requested.
+    pub fn strict(&self) -> bool {
+        self.strict
+    }
 }
 
 impl<'a> CompletionRequest<'a> {
@@ -298,7 +338,15 @@ impl<'a> CompletionRequest<'a> {
             tools: &[],
             tool_choice: ToolChoice::Auto,
             settings: ModelSettings::default(),
+            response_format: None,
         }
+    }
+
+    /// Asks for an answer that follows a JSON Schema.
+    #[must_use]
+    pub fn with_response_format(mut self, format: ResponseFormat) -> Self {
+        self.response_format = Some(format);
+        self
     }
 
     /// Offers `tools` to the model.
@@ -337,6 +385,8 @@ pub struct CompletionResponse {
     pub usage: Usage,
     /// The model that answered, as the provider names it.
     pub model: Option<String>,
+    /// The model's refusal explanation, when it declined to answer (OpenAI `refusal`).
+    pub refusal: Option<String>,
 }
 
 impl CompletionResponse {
@@ -348,6 +398,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::Stop,
             usage: Usage::default(),
             model: None,
+            refusal: None,
         }
     }
 
@@ -359,6 +410,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::ToolCalls,
             usage: Usage::default(),
             model: None,
+            refusal: None,
         }
     }
 

@@ -1,0 +1,105 @@
+//! Anthropic, through the Messages API (`POST {base}/v1/messages`).
+//!
+//! System messages become the top-level `system` field, tool calls and results
+//! become `tool_use` / `tool_result` blocks, tool schemas are sent as
+//! `input_schema`, and `max_tokens` (required by the API) defaults to 4096.
+//!
+//! ```no_run
+//! use patinox::model::{anthropic, ProviderConfig};
+//!
+//! let key = std::env::var("ANTHROPIC_API_KEY").unwrap_or_default();
+//! let model = anthropic::AnthropicModel::new("claude-sonnet-4-5", ProviderConfig::new().api_key(key))?;
+//! # Ok::<(), patinox::PatinoxError>(())
+//! ```
+
+mod stream;
+mod wire;
+
+use async_trait::async_trait;
+use reqwest::header::HeaderValue;
+
+use super::http::{Auth, HttpClient, ProviderConfig, json_body};
+use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
+use crate::error::{ConfigurationError, Result};
+
+/// The public API's base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+
+/// The `anthropic-version` header sent unless the config sets another.
+pub const API_VERSION: &str = "2023-06-01";
+
+/// The token limit sent when a request sets none (the API requires one).
+pub const DEFAULT_MAX_TOKENS: u32 = wire::DEFAULT_MAX_TOKENS;
+
+/// A Claude model. Owns one HTTP client, reused by every request.
+#[derive(Debug)]
+pub struct AnthropicModel {
+    id: ModelId,
+    http: HttpClient,
+}
+
+impl AnthropicModel {
+    /// A client for model `name` (`claude-sonnet-4-5`, ...).
+    ///
+    /// # Errors
+    /// A [`crate::PatinoxError::Configuration`] if `config` has no API key and
+    /// no base URL override, or the HTTP client cannot be built.
+    pub fn new(name: &str, mut config: ProviderConfig) -> Result<Self> {
+        if config.api_key.is_none() && config.base_url.is_none() {
+            return Err(ConfigurationError::new("Anthropic needs an API key")
+                .with_key("ANTHROPIC_API_KEY")
+                .into());
+        }
+        if !config.headers.contains_key("anthropic-version") {
+            config
+                .headers
+                .insert("anthropic-version", HeaderValue::from_static(API_VERSION));
+        }
+        Ok(Self {
+            id: ModelId::new("anthropic", name),
+            http: HttpClient::new(
+                "anthropic",
+                config,
+                DEFAULT_BASE_URL,
+                "/v1/messages",
+                Auth::Header("x-api-key"),
+            )?,
+        })
+    }
+
+    /// The URL requests are sent to.
+    pub fn endpoint(&self) -> &str {
+        &self.http.url
+    }
+
+    /// The request body for `request`, as it would be sent.
+    ///
+    /// # Errors
+    /// A [`crate::PatinoxError::Validation`] if serialization fails.
+    pub fn request_body(&self, request: &CompletionRequest<'_>, stream: bool) -> Result<Vec<u8>> {
+        json_body(&wire::MessagesRequest {
+            model: self.id.model(),
+            request,
+            stream,
+        })
+    }
+}
+
+#[async_trait]
+impl LanguageModel for AnthropicModel {
+    fn id(&self) -> &ModelId {
+        &self.id
+    }
+
+    async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
+        let body = self.request_body(&request, false)?;
+        self.http
+            .complete(body, |_, bytes| wire::parse_response(bytes))
+            .await
+    }
+
+    async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
+        let body = self.request_body(&request, true)?;
+        self.http.stream(body, stream::EventParser::new()).await
+    }
+}

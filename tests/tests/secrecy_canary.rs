@@ -1,0 +1,160 @@
+//! A canary API key, used with every provider and driven down every error
+//! path, must never appear in an error's Debug or Display, in a model's or
+//! config's Debug, or in anything logged through `tracing`.
+
+// Helpers outside #[test] fns fail the test by panicking, like the tests do.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use patinox::model::anthropic::AnthropicModel;
+use patinox::model::fallback::FallbackModel;
+use patinox::model::retry::{RetryModel, RetryPolicy};
+use patinox::model::{
+    CompletionRequest, LanguageModel, LocalProbe, Message, ProviderConfig, from_vars, lmstudio,
+    ollama, openai, openrouter,
+};
+use support::{CANARY_KEY, Raw, bounded, drain, json_status, raw_server, sse};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn models(base: &str) -> Vec<Arc<dyn LanguageModel>> {
+    let config = || {
+        ProviderConfig::new()
+            .api_key(CANARY_KEY)
+            .base_url(base)
+            .timeout(Duration::from_millis(300))
+    };
+    vec![
+        Arc::new(openai::model("gpt-4o-mini", config()).unwrap()),
+        Arc::new(AnthropicModel::new("claude", config()).unwrap()),
+        Arc::new(openrouter::model("openai/gpt-4o", config()).unwrap()),
+        Arc::new(ollama::model("llama3.2", config()).unwrap()),
+        Arc::new(lmstudio::model("local", config()).unwrap()),
+    ]
+}
+
+/// Error bodies that echo the key back, as some proxies and servers do.
+fn echoing_failures() -> Vec<ResponseTemplate> {
+    let echo = format!(
+        r#"{{"error":{{"message":"Incorrect API key provided: {CANARY_KEY}.","type":"invalid_request_error","code":"{CANARY_KEY}"}}}}"#
+    );
+    vec![
+        json_status(401, echo.clone()),
+        json_status(500, echo.clone()),
+        json_status(503, format!("<html>key={CANARY_KEY}</html>")),
+        json_status(429, echo).insert_header("retry-after", "0"),
+        ResponseTemplate::new(200)
+            .set_body_raw(format!("{{\"oops\": \"{CANARY_KEY}"), "application/json"),
+        sse(format!(
+            "data: {{\"error\":{{\"message\":\"{CANARY_KEY}\",\"code\":502}}}}\n\n"
+        )),
+        json_status(200, b"{}".to_vec()).set_delay(Duration::from_secs(2)),
+    ]
+}
+
+async fn exercise(model: &dyn LanguageModel, seen: &mut Vec<String>) {
+    let messages = [Message::user("Hi")];
+    match bounded(model.complete(CompletionRequest::new(&messages))).await {
+        Ok(response) => seen.push(format!("{response:?}")),
+        Err(error) => seen.push(format!("{error:?} {error}")),
+    }
+    match bounded(model.stream(CompletionRequest::new(&messages))).await {
+        Ok(stream) => {
+            let (events, end) = bounded(drain(stream)).await;
+            seen.push(format!("{events:?}"));
+            if let Err(error) = end {
+                seen.push(format!("{error:?} {error}"));
+            }
+        }
+        Err(error) => seen.push(format!("{error:?} {error}")),
+    }
+}
+
+#[test]
+fn the_canary_key_never_leaks() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut seen = Vec::new();
+    runtime.block_on(async {
+        for failure in echoing_failures() {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(failure)
+                .mount(&server)
+                .await;
+            for model in models(&server.uri()) {
+                exercise(model.as_ref(), &mut seen).await;
+            }
+            // Wrappers log the errors they handle.
+            let policy = RetryPolicy::default()
+                .max_attempts(2)
+                .base_delay(Duration::from_millis(1));
+            let retry = RetryModel::new(models(&server.uri()).remove(0), policy);
+            exercise(&retry, &mut seen).await;
+            let fallback = FallbackModel::new(models(&server.uri())).unwrap();
+            exercise(&fallback, &mut seen).await;
+        }
+        // Connection refused and reset.
+        let reset = raw_server(vec![Raw::Reset]).await;
+        for base in [reset.as_str(), "http://127.0.0.1:9"] {
+            for model in models(base) {
+                exercise(model.as_ref(), &mut seen).await;
+            }
+        }
+        // from_env with the key in the environment logs its choice.
+        let vars = |name: &str| (name == "OPENAI_API_KEY").then(|| CANARY_KEY.to_owned());
+        let model = from_vars(vars, &LocalProbe::disabled()).await.unwrap();
+        seen.push(format!("{}", model.id()));
+    });
+    let config = || ProviderConfig::new().api_key(CANARY_KEY);
+    seen.push(format!("{:?}", openai::model("m", config()).unwrap()));
+    seen.push(format!("{:?}", AnthropicModel::new("m", config()).unwrap()));
+    seen.push(format!("{:?}", ProviderConfig::new().api_key(CANARY_KEY)));
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("selected model"),
+        "tracing output was captured"
+    );
+    let leaks: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("sk-canary"))
+        .take(3)
+        .collect();
+    assert!(leaks.is_empty(), "the key leaked into the logs: {leaks:#?}");
+    assert!(
+        !logs.contains("sk-canary"),
+        "part of the key leaked into the logs"
+    );
+    assert!(seen.len() > 100, "every path was exercised: {}", seen.len());
+    for text in &seen {
+        assert!(!text.contains("sk-canary"), "the key leaked: {text}");
+    }
+}
