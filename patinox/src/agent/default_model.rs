@@ -7,14 +7,18 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use crate::error::Result;
-use crate::model::offline::OfflineModel;
-use crate::model::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, from_env};
+use crate::model::{
+    CompletionRequest, CompletionResponse, LanguageModel, ModelId, from_env, from_id,
+};
 
 /// A model named by id and resolved on first use.
 ///
-/// Resolution: `offline:*` is the built-in [`OfflineModel`]; any other id is
-/// resolved by [`from_env`], which picks the provider configured in the
-/// environment (and the offline model when there is none). The id is what
+/// Resolution, on the first request: when `PATINOX_MODEL` is set it wins (so
+/// one variable redirects every agent, e.g. to a local model); otherwise the
+/// declared id is built with [`from_id`], taking the provider's key from its
+/// environment variable. A hosted provider whose key is missing is a
+/// configuration error naming the variable: the agent never silently answers
+/// with another model than the one declared. The id is what
 /// [`LanguageModel::id`] reports until the first request.
 ///
 /// ```
@@ -56,13 +60,12 @@ impl DefaultModel {
     async fn resolve(&self) -> Result<&Arc<dyn LanguageModel>> {
         self.resolved
             .get_or_try_init(|| async {
-                if self.id.provider() == "offline" {
-                    let model: Arc<dyn LanguageModel> = Arc::new(OfflineModel::new());
+                if std::env::var_os("PATINOX_MODEL").is_some() {
+                    let model = from_env().await?;
+                    tracing::info!(declared = %self.id, using = %model.id(), "PATINOX_MODEL overrides the agent's default model");
                     return Ok(model);
                 }
-                let model = from_env().await?;
-                tracing::info!(declared = %self.id, using = %model.id(), "resolved the agent's default model");
-                Ok(model)
+                from_id(&self.id)
             })
             .await
     }

@@ -127,6 +127,30 @@ pub async fn from_vars(
     Ok(model)
 }
 
+/// Builds the model `id` names, taking its key (`<PROVIDER>_API_KEY`) and
+/// base URL (`<PROVIDER>_BASE_URL`) from the process environment.
+///
+/// ```
+/// use patinox::model::from_id;
+///
+/// let model = from_id(&"offline:patinox".parse()?)?;
+/// assert_eq!(model.id().provider(), "offline");
+/// // A hosted provider without its key is a configuration error that says which variable to set.
+/// # if std::env::var_os("OPENAI_API_KEY").is_none() {
+/// let error = from_id(&"openai:gpt-4o-mini".parse()?).err().expect("no key");
+/// assert!(error.to_string().contains("OPENAI_API_KEY"));
+/// # }
+/// # Ok::<(), patinox::PatinoxError>(())
+/// ```
+///
+/// # Errors
+/// A [`crate::PatinoxError::Configuration`] for an unknown provider or a missing key.
+pub fn from_id(id: &ModelId) -> Result<Arc<dyn LanguageModel>> {
+    build(id, &|name: &str| {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    })
+}
+
 fn build(id: &ModelId, var: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn LanguageModel>> {
     let provider = id.provider();
     let upper = provider.to_ascii_uppercase();

@@ -38,7 +38,7 @@ use async_trait::async_trait;
 use futures_util::Stream;
 
 pub use chat_completions::ChatCompletionsModel;
-pub use env::{LocalProbe, from_env, from_vars};
+pub use env::{LocalProbe, from_env, from_id, from_vars};
 pub use http::{DEFAULT_MAX_RESPONSE_BYTES, ProviderConfig, retry_after};
 pub use types::{
     CompletionRequest, CompletionResponse, FinishReason, Message, ModelId, ModelSettings,
