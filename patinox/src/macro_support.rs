@@ -147,3 +147,50 @@ pub fn validator_arguments<T: DeserializeOwned>(
         ValidationOutcome::retry(format!("the arguments of tool `{tool}` are not valid: {e}"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::tool::{Tool, ToolSet};
+
+    struct Broken(GeneratedSpec);
+
+    #[async_trait]
+    impl Tool for Broken {
+        fn spec(&self) -> &ToolSpec {
+            self.0.spec()
+        }
+
+        async fn call(&self, _ctx: &RunContext, _arguments: &RawValue) -> ToolResult {
+            Ok(String::new())
+        }
+
+        fn check_spec(&self) -> Result<()> {
+            self.0.check()
+        }
+    }
+
+    #[test]
+    fn a_schema_that_cannot_be_built_fails_registration_not_spec() {
+        // A string schema is not an object schema, so no tool spec can be made of it.
+        let broken = Broken(GeneratedSpec::new::<String>("broken", "Never works."));
+        assert_eq!(broken.spec().name(), "broken");
+        assert_eq!(
+            broken.spec().parameters().get(),
+            r#"{"properties":{},"type":"object"}"#
+        );
+        let error = ToolSet::new(vec![Arc::new(broken)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("tool `broken`"), "{error}");
+    }
+
+    #[test]
+    fn null_arguments_mean_none() {
+        let args = RawValue::from_string("null".to_owned()).unwrap();
+        let parsed: std::collections::HashMap<String, u8> = parse_arguments(&args).unwrap();
+        assert!(parsed.is_empty());
+    }
+}
