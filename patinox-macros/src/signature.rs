@@ -69,7 +69,7 @@ pub(crate) fn check_plain_fn(cx: &Ctxt, function: &ItemFn, macro_name: &str) {
         cx.error_spanned_by(
             &sig.generics,
             format!(
-                "#[{macro_name}] functions cannot be generic: the model calls one concrete function. Use concrete types"
+                "#[{macro_name}] functions cannot be generic: the agent calls one concrete function. Use concrete types"
             ),
         );
     }

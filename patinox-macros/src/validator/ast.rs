@@ -40,6 +40,8 @@ pub(crate) struct ValidatorArgs {
     pub(crate) stage: Once<Stage>,
     /// `name = "..."`.
     pub(crate) name: Once<LitStr>,
+    /// Whether something that looked like a stage was written (reported if unknown).
+    pub(crate) stage_written: bool,
 }
 
 const EXPECTED: &str = "a stage (`input`, `output` or `tool_call`) or `name = \"...\"`";
@@ -50,6 +52,7 @@ impl ValidatorArgs {
         let mut parsed = Self {
             stage: Once::new("stage"),
             name: Once::new("name"),
+            stage_written: false,
         };
         attrs::parse_args(cx, args, EXPECTED, |meta| {
             let Some(ident) = meta.path.get_ident() else {
@@ -60,6 +63,10 @@ impl ValidatorArgs {
                 parsed.name.set(cx, ident.span(), value);
                 return Ok(true);
             }
+            if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+                return Ok(false);
+            }
+            parsed.stage_written = true;
             let Some(stage) = Stage::from_ident(ident) else {
                 return Err(meta.error(format!(
                     "unknown stage `{ident}`; a validator runs at `input`, `output` or `tool_call`"

@@ -19,6 +19,9 @@ pub(crate) fn check(cx: &Ctxt, function: &ItemFn, args: &ValidatorArgs) -> Optio
         );
     }
     let Some((&stage, _)) = args.stage.get() else {
+        if args.stage_written {
+            return None;
+        }
         cx.syn_error(syn::Error::new(
             attribute_span(),
             "say when the validator runs: #[validator(input)], #[validator(output)] or #[validator(tool_call)]",
