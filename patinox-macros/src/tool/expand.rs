@@ -30,8 +30,8 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
 
         const _: () = {
             #[derive(::patinox::__private::serde::Deserialize, ::patinox::__private::schemars::JsonSchema)]
-            #[serde(crate = "::patinox::__private::serde", deny_unknown_fields)]
-            #[schemars(crate = "::patinox::__private::schemars", rename = #schema_name)]
+            #[serde(crate = "::patinox::__private::serde", deny_unknown_fields, rename = #schema_name)]
+            #[schemars(crate = "::patinox::__private::schemars")]
             struct #arguments {
                 #(#fields,)*
             }
