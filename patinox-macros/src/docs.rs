@@ -119,7 +119,9 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<DocLine> {
         };
         let Expr::Lit(lit) = &nv.value else { continue };
         let Lit::Str(s) = &lit.lit else { continue };
-        for text in s.value().lines() {
+        // `split`, not `lines`: an empty `///` line is a paragraph break to keep.
+        for text in s.value().split('\n') {
+            let text = text.strip_suffix('\r').unwrap_or(text);
             // `/// text` arrives as " text".
             let text = text.strip_prefix(' ').unwrap_or(text);
             lines.push(DocLine {
@@ -129,4 +131,87 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<DocLine> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use syn::parse_quote;
+
+    use super::*;
+
+    fn attrs(lines: &[&str]) -> Vec<Attribute> {
+        lines
+            .iter()
+            .map(|line| parse_quote!(#[doc = #line]))
+            .collect()
+    }
+
+    #[test]
+    fn description_stops_at_the_first_heading_and_arguments_are_read() {
+        let docs = Docs::parse(&attrs(&[
+            " Current weather.",
+            "",
+            " Uses made-up data.",
+            "",
+            " # Arguments",
+            " * `city` - City name,",
+            "   e.g. \"Paris\".",
+            " - `unit`: Unit.",
+            "",
+            " # Examples",
+            " * `ignored` - not an argument",
+        ]));
+        assert_eq!(docs.description, "Current weather.\n\nUses made-up data.");
+        let args: Vec<_> = docs
+            .arguments
+            .iter()
+            .map(|a| (a.name.as_str(), a.text.as_str()))
+            .collect();
+        assert_eq!(
+            args,
+            [("city", "City name, e.g. \"Paris\"."), ("unit", "Unit.")]
+        );
+    }
+
+    #[test]
+    fn headings_inside_code_fences_do_not_end_the_description() {
+        let docs = Docs::parse(&attrs(&[
+            " Runs.",
+            " ```",
+            " # hidden",
+            " ```",
+            " # Notes",
+            " x",
+        ]));
+        assert_eq!(docs.description, "Runs.\n```\n# hidden\n```");
+    }
+
+    #[test]
+    fn block_doc_comments_are_split_into_lines() {
+        let docs = Docs::parse(&attrs(&["Adds.\n# Arguments\n* `a` - First."]));
+        assert_eq!(docs.description, "Adds.");
+        assert_eq!(docs.argument("a").map(|a| a.text.as_str()), Some("First."));
+    }
+
+    proptest! {
+        /// Whatever the description and entries, writing them as a doc comment
+        /// and reading it back gives them back.
+        #[test]
+        fn written_docs_read_back(
+            description in "[A-Za-z][A-Za-z ,.]{0,40}",
+            entries in proptest::collection::vec(("[a-z_][a-z0-9_]{0,10}", "[A-Za-z][A-Za-z ,.]{0,30}"), 0..5),
+        ) {
+            let mut lines = vec![format!(" {description}"), String::new(), " # Arguments".to_owned()];
+            lines.extend(entries.iter().map(|(name, text)| format!(" * `{name}` - {text}")));
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let docs = Docs::parse(&attrs(&refs));
+            prop_assert_eq!(docs.description, description.trim());
+            let read: Vec<(String, String)> =
+                docs.arguments.into_iter().map(|a| (a.name, a.text)).collect();
+            let expected: Vec<(String, String)> =
+                entries.into_iter().map(|(n, t)| (n, t.trim().to_owned())).collect();
+            prop_assert_eq!(read, expected);
+        }
+    }
 }

@@ -100,7 +100,23 @@ fn check_docs(cx: &Ctxt, function: &ItemFn, args: &ToolArgs) {
             _ => None,
         })
         .collect();
+    let context_names: Vec<String> = function
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(param) if context_type(&param.ty).is_some() => match &*param.pat {
+                Pat::Ident(pat) => Some(unraw(&pat.ident)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
     for (index, entry) in docs.arguments.iter().enumerate() {
+        if context_names.contains(&entry.name) {
+            // Documenting the injected context is harmless: it is not in the schema.
+            continue;
+        }
         if docs.arguments[..index].iter().any(|e| e.name == entry.name) {
             cx.syn_error(syn::Error::new(
                 entry.span,

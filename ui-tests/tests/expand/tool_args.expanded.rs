@@ -173,7 +173,7 @@ const _: () = {
             schemars::_private::alloc::borrow::Cow::Borrowed("Unit")
         }
         fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
-            schemars::_private::alloc::borrow::Cow::Borrowed("macrotest000::Unit")
+            schemars::_private::alloc::borrow::Cow::Borrowed("macrotest001::Unit")
         }
         fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
             {
@@ -437,7 +437,7 @@ const _: () = {
             schemars::_private::alloc::borrow::Cow::Borrowed("Place")
         }
         fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
-            schemars::_private::alloc::borrow::Cow::Borrowed("macrotest000::Place")
+            schemars::_private::alloc::borrow::Cow::Borrowed("macrotest001::Place")
         }
         fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
             {
@@ -523,8 +523,12 @@ impl ::core::default::Default for forecast {
     }
 }
 const _: () = {
-    #[serde(crate = "::patinox::__private::serde", deny_unknown_fields)]
-    #[schemars(crate = "::patinox::__private::schemars", rename = "forecast_arguments")]
+    #[serde(
+        crate = "::patinox::__private::serde",
+        deny_unknown_fields,
+        rename = "forecast_arguments"
+    )]
+    #[schemars(crate = "::patinox::__private::schemars")]
     struct __PatinoxArguments {
         ///Where.
         place: Place,
@@ -795,7 +799,7 @@ const _: () = {
                 const FIELDS: &'static [&'static str] = &["place", "unit", "days"];
                 _serde::Deserializer::deserialize_struct(
                     __deserializer,
-                    "__PatinoxArguments",
+                    "forecast_arguments",
                     FIELDS,
                     __Visitor {
                         marker: _serde::__private229::PhantomData::<__PatinoxArguments>,
@@ -815,7 +819,7 @@ const _: () = {
             }
             fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
                 schemars::_private::alloc::borrow::Cow::Borrowed(
-                    "macrotest000::forecast_arguments",
+                    "macrotest001::forecast_arguments",
                 )
             }
             fn json_schema(

@@ -41,8 +41,12 @@ impl ::core::default::Default for div {
     }
 }
 const _: () = {
-    #[serde(crate = "::patinox::__private::serde", deny_unknown_fields)]
-    #[schemars(crate = "::patinox::__private::schemars", rename = "divide_arguments")]
+    #[serde(
+        crate = "::patinox::__private::serde",
+        deny_unknown_fields,
+        rename = "divide_arguments"
+    )]
+    #[schemars(crate = "::patinox::__private::schemars")]
     struct __PatinoxArguments {
         ///The dividend.
         a: f64,
@@ -273,7 +277,7 @@ const _: () = {
                 const FIELDS: &'static [&'static str] = &["a", "b"];
                 _serde::Deserializer::deserialize_struct(
                     __deserializer,
-                    "__PatinoxArguments",
+                    "divide_arguments",
                     FIELDS,
                     __Visitor {
                         marker: _serde::__private229::PhantomData::<__PatinoxArguments>,
@@ -293,7 +297,7 @@ const _: () = {
             }
             fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
                 schemars::_private::alloc::borrow::Cow::Borrowed(
-                    "macrotest001::divide_arguments",
+                    "macrotest003::divide_arguments",
                 )
             }
             fn json_schema(

@@ -40,11 +40,12 @@ impl ::core::default::Default for count_rows {
     }
 }
 const _: () = {
-    #[serde(crate = "::patinox::__private::serde", deny_unknown_fields)]
-    #[schemars(
-        crate = "::patinox::__private::schemars",
+    #[serde(
+        crate = "::patinox::__private::serde",
+        deny_unknown_fields,
         rename = "count_rows_arguments"
     )]
+    #[schemars(crate = "::patinox::__private::schemars")]
     struct __PatinoxArguments {
         table: String,
     }
@@ -236,7 +237,7 @@ const _: () = {
                 const FIELDS: &'static [&'static str] = &["table"];
                 _serde::Deserializer::deserialize_struct(
                     __deserializer,
-                    "__PatinoxArguments",
+                    "count_rows_arguments",
                     FIELDS,
                     __Visitor {
                         marker: _serde::__private229::PhantomData::<__PatinoxArguments>,
@@ -256,7 +257,7 @@ const _: () = {
             }
             fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
                 schemars::_private::alloc::borrow::Cow::Borrowed(
-                    "macrotest002::count_rows_arguments",
+                    "macrotest005::count_rows_arguments",
                 )
             }
             fn json_schema(

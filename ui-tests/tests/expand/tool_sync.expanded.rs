@@ -37,8 +37,12 @@ impl ::core::default::Default for add {
     }
 }
 const _: () = {
-    #[serde(crate = "::patinox::__private::serde", deny_unknown_fields)]
-    #[schemars(crate = "::patinox::__private::schemars", rename = "add_arguments")]
+    #[serde(
+        crate = "::patinox::__private::serde",
+        deny_unknown_fields,
+        rename = "add_arguments"
+    )]
+    #[schemars(crate = "::patinox::__private::schemars")]
     struct __PatinoxArguments {
         a: i64,
         b: i64,
@@ -267,7 +271,7 @@ const _: () = {
                 const FIELDS: &'static [&'static str] = &["a", "b"];
                 _serde::Deserializer::deserialize_struct(
                     __deserializer,
-                    "__PatinoxArguments",
+                    "add_arguments",
                     FIELDS,
                     __Visitor {
                         marker: _serde::__private229::PhantomData::<__PatinoxArguments>,
@@ -287,7 +291,7 @@ const _: () = {
             }
             fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
                 schemars::_private::alloc::borrow::Cow::Borrowed(
-                    "macrotest003::add_arguments",
+                    "macrotest007::add_arguments",
                 )
             }
             fn json_schema(
