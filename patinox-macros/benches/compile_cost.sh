@@ -2,7 +2,10 @@
 # Compile cost of #[tool]: a crate of N tools written with the macro against
 # the same N tools written by hand, built in the same run.
 #
-#   patinox-macros/benches/compile_cost.sh [N=100] [RUNS=3]
+#   patinox-macros/benches/compile_cost.sh [N=100] [RUNS=5] [PROFILES="dev release"]
+#
+# Set COMPILE_COST_TARGET to a directory to keep the dependencies' build
+# between invocations (default: a fresh temporary target directory).
 #
 # Both crates live in one temporary workspace that depends on this checkout's
 # `patinox` by path and shares its Cargo.lock, so dependencies are built once
@@ -13,7 +16,8 @@
 set -euo pipefail
 
 n=${1:-100}
-runs=${2:-3}
+runs=${2:-5}
+profiles=${3:-dev release}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -129,7 +133,7 @@ RS
   done
 } >"$dir/by_hand/src/lib.rs"
 
-export CARGO_TARGET_DIR="$dir/target"
+export CARGO_TARGET_DIR="${COMPILE_COST_TARGET:-$dir/target}"
 cd "$dir"
 
 time_build() { # crate, profile flag...
@@ -145,7 +149,7 @@ time_build() { # crate, profile flag...
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-for profile in dev release; do
+for profile in $profiles; do
   flags=()
   [ "$profile" = release ] && flags=(--release)
   # Warm-up: dependencies and a first build of each crate.

@@ -10,7 +10,7 @@ use crate::ctxt::Ctxt;
 /// The annotated item as a function, or the error to emit (with the item
 /// itself, so its other uses do not fail too).
 pub(crate) fn parse_fn(item: TokenStream, macro_name: &str) -> Result<ItemFn, TokenStream> {
-    match syn::parse2::<Item>(item.clone()) {
+    match syn::parse2::<Item>(item) {
         Ok(Item::Fn(function)) => Ok(function),
         Ok(other) => {
             let message = format!(
@@ -18,12 +18,10 @@ pub(crate) fn parse_fn(item: TokenStream, macro_name: &str) -> Result<ItemFn, To
                 describe(&other)
             );
             let error = syn::Error::new_spanned(item_keyword(&other), message).to_compile_error();
-            Err(quote::quote! { #error #item })
+            Err(quote::quote! { #error #other })
         }
-        Err(error) => {
-            let error = error.to_compile_error();
-            Err(quote::quote! { #error #item })
-        }
+        // Not an item at all: rustc reports the syntax error on the tokens.
+        Err(error) => Err(error.to_compile_error()),
     }
 }
 

@@ -94,7 +94,7 @@ pub(crate) enum Output {
 impl ToolFn {
     /// Reads `function`, moving parameter attributes off it. Parameters that
     /// break a rule (already reported by `valid`) are left out.
-    pub(crate) fn from_fn(cx: &Ctxt, function: &mut ItemFn, args: ToolArgs) -> Self {
+    pub(crate) fn from_fn(cx: &Ctxt, mut function: ItemFn, args: ToolArgs) -> Self {
         let docs = Docs::parse(&function.attrs);
         let name = args
             .name
@@ -106,7 +106,7 @@ impl ToolFn {
             .map_or_else(|| docs.description.clone(), |lit| lit.value());
         let mut context = None;
         let mut params = Vec::new();
-        for (index, param) in signature::typed_params(function).enumerate() {
+        for (index, param) in signature::typed_params(&mut function).enumerate() {
             let param_docs = docs::text(&param.attrs);
             let (field_attrs, kept) = param
                 .attrs
@@ -144,7 +144,7 @@ impl ToolFn {
             },
         };
         Self {
-            function: function.clone(),
+            function,
             name,
             description,
             context,

@@ -14,14 +14,14 @@ use crate::signature;
 
 /// Expands `#[tool]`.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let mut function = match signature::parse_fn(item, "tool") {
+    let function = match signature::parse_fn(item, "tool") {
         Ok(function) => function,
         Err(tokens) => return tokens,
     };
     let cx = Ctxt::default();
     let args = ast::ToolArgs::parse(&cx, attr);
     valid::check(&cx, &function, &args);
-    let tool = ast::ToolFn::from_fn(&cx, &mut function, args);
+    let tool = ast::ToolFn::from_fn(&cx, function, args);
     match cx.check() {
         Ok(()) => expand::tool(&tool),
         Err(error) => {
