@@ -158,3 +158,20 @@ pub(crate) fn is_str_ref(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if r.mutability.is_none()
         && last_segment(&r.elem).is_some_and(|(name, args)| name == "str" && args.is_empty()))
 }
+
+/// The function, unchanged, and a braced empty struct of the same name.
+///
+/// A braced struct lives only in the type namespace, so it coexists with the
+/// function: `name(..)` calls the function, `name {}` is the struct.
+pub(crate) fn with_companion_struct(function: &ItemFn, doc: &str) -> TokenStream {
+    let vis = &function.vis;
+    let ident = &function.sig.ident;
+    quote::quote! {
+        #function
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
+        #vis struct #ident {}
+    }
+}

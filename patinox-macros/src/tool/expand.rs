@@ -10,7 +10,6 @@ use super::ast::{Context, Output, Param, ToolFn};
 /// name implementing `::patinox::tool::Tool`.
 pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
     let function = &tool.function;
-    let vis = &function.vis;
     let ident = &function.sig.ident;
     let name = &tool.name;
     let description = &tool.description;
@@ -20,13 +19,9 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
     let schema_name = format!("{name}_arguments");
     let fields = tool.params.iter().map(field);
     let call = call(tool);
+    let companion = crate::signature::with_companion_struct(function, &struct_doc);
     quote! {
-        #function
-
-        #[doc = #struct_doc]
-        #[allow(non_camel_case_types)]
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
-        #vis struct #ident {}
+        #companion
 
         const _: () = {
             #[derive(::patinox::__private::serde::Deserialize, ::patinox::__private::schemars::JsonSchema)]

@@ -11,7 +11,6 @@ use super::ast::{Arguments, Stage, ValidatorFn};
 /// name implementing `::patinox::validate::Validator`.
 pub(crate) fn validator(validator: &ValidatorFn) -> TokenStream {
     let function = &validator.function;
-    let vis = &function.vis;
     let ident = &function.sig.ident;
     let name = &validator.name;
     let stage_str = validator.stage.as_str();
@@ -25,13 +24,9 @@ pub(crate) fn validator(validator: &ValidatorFn) -> TokenStream {
         },
         ReturnType::Default => quote!(__patinox_verdict),
     };
+    let companion = crate::signature::with_companion_struct(function, &struct_doc);
     quote! {
-        #function
-
-        #[doc = #struct_doc]
-        #[allow(non_camel_case_types)]
-        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
-        #vis struct #ident {}
+        #companion
 
         const _: () = {
             #[::patinox::__private::async_trait]
