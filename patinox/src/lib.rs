@@ -6,7 +6,7 @@
 //!   ([`AgentHandle`](agent::AgentHandle)).
 //! - [`model`]: the [`LanguageModel`](model::LanguageModel) trait, provider-neutral
 //!   messages, the built-in offline model and a scripted test model.
-//! - [`tool`]: the [`Tool`](tool::Tool) trait and run context.
+//! - [`tool`](mod@tool): the [`Tool`](tool::Tool) trait and run context.
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
