@@ -10,6 +10,10 @@
 use proc_macro::TokenStream;
 
 mod agent;
+mod attrs;
+mod ctxt;
+mod docs;
+mod signature;
 mod tool;
 mod validator;
 

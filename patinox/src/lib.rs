@@ -49,23 +49,139 @@ pub use error::{PatinoxError, Result};
 /// lifecycle; see [the `agent` module](mod@agent#declaring-an-agent-agent).
 pub use patinox_macros::agent;
 /// Turns a function into a [`Tool`](tool::Tool).
+///
+/// The function stays as written (call it, unit-test it). Beside it the macro
+/// generates a struct **of the same name** implementing [`Tool`](tool::Tool):
+/// register it as `get_weather {}` (or `tools(get_weather)` in `#[agent]`).
+///
+/// ```
+/// use patinox::tool::{RunContext, Tool};
+///
+/// /// Current weather for a city.
+/// ///
+/// /// # Arguments
+/// /// * `city` - City name, e.g. "Paris".
+/// /// * `celsius` - Whether to answer in Celsius (default: yes).
+/// #[patinox::tool]
+/// fn get_weather(city: String, celsius: Option<bool>) -> String {
+///     let unit = if celsius.unwrap_or(true) { "C" } else { "F" };
+///     format!("22 {unit} and sunny in {city}")
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// assert_eq!(get_weather("Paris".into(), None), "22 C and sunny in Paris");
+///
+/// let tool: &dyn Tool = &get_weather {};
+/// assert_eq!(tool.spec().name(), "get_weather");
+/// assert_eq!(tool.spec().description(), "Current weather for a city.");
+/// let args = serde_json::value::RawValue::from_string(r#"{"city":"Oslo"}"#.into()).unwrap();
+/// let result = tool.call(&RunContext::empty(), &args).await;
+/// assert_eq!(result, Ok(r#""22 C and sunny in Oslo""#.to_owned()));
+/// # }
+/// ```
+///
+/// # What the model sees
+/// - **Name**: the function's name; `#[tool(name = "...")]` overrides it.
+/// - **Description**: the doc comment's text before its first `#` heading;
+///   `#[tool(description = "...")]` overrides it. A tool without either does not compile.
+/// - **Parameters**: every parameter is an argument in the JSON Schema, described
+///   by its own doc comment (`/// text` before the parameter) or by a `# Arguments`
+///   entry (`` * `name` - text ``). Its type must implement `serde::Deserialize` and
+///   `schemars::JsonSchema`: scalars, `String`, `Vec<T>`, `HashMap<String, T>`, your
+///   own structs and enums. `Option<T>` is optional; everything else is required.
+///   `#[serde(...)]` and `#[schemars(...)]` attributes on a parameter apply to its
+///   schema field. Unknown arguments are rejected.
+/// - **Context**: a first parameter `&RunContext<D>` is not an argument; the agent
+///   passes its dependencies (`Runner::builder(..).deps(Arc::new(d))`). If the agent's
+///   dependencies are not a `D`, the call fails with [`ToolError::MissingDeps`](tool::ToolError::MissingDeps).
+///   `&RunContext` (no type) gives the context as is.
+///
+/// # Results
+/// The function may be `async`. It returns any `T: Serialize`, sent to the model as
+/// JSON, or `Result<T, E>` with `E: Display`, whose `Err` goes to the model as a
+/// failed call ([`ToolError::Failed`](tool::ToolError::Failed)) so it can correct
+/// itself. Arguments that do not deserialize give
+/// [`ToolError::InvalidArguments`](tool::ToolError::InvalidArguments) with serde's message.
+///
+/// # When the schema cannot be built
+/// The spec is computed once, on first use, by [`schema::tool_spec`]. Whether a
+/// parameter type has a schema every provider accepts is only known then (the macro
+/// sees type names, not types), so it is checked when the tool is **registered**:
+/// [`Tool::check_spec`](tool::Tool::check_spec) fails, and with it
+/// [`ToolSet::new`](tool::ToolSet::new) and every agent builder, with a
+/// [`PatinoxError::Configuration`] naming the tool. The agent refuses to build
+/// rather than send a broken schema at run time; [`Tool::spec`](tool::Tool::spec),
+/// which cannot fail, then returns a placeholder with no arguments.
+///
+/// # Compile errors
+/// `self` parameters, generic or `unsafe` functions, `impl Trait` or reference
+/// parameters, destructuring patterns, `# Arguments` entries naming no parameter,
+/// unknown or repeated attribute keys and a `&RunContext` that is not first are
+/// rejected with a message on the offending token; all of an item's mistakes are
+/// reported together.
 pub use patinox_macros::tool;
 /// Turns a function into a [`Validator`](validate::Validator).
+///
+/// `#[validator(input)]`, `#[validator(output)]` or `#[validator(tool_call)]` says
+/// when it runs; `name = "..."` overrides its name (default: the function's). As
+/// with [`tool`](macro@tool), the function stays callable and a struct of the same
+/// name implements the trait: register it as `one_sentence {}`.
+///
+/// | stage | signature |
+/// |---|---|
+/// | `input` | `fn(input: &str) -> R` |
+/// | `output` | `fn(output: &str) -> R` |
+/// | `tool_call` | `fn(tool: &str, arguments: A) -> R` |
+///
+/// `R` is [`ValidationOutcome`](validate::ValidationOutcome) (pass, retry with
+/// feedback, reject) or `Result<(), E>` with `E: Display`, where `Err` asks the
+/// model to retry with the error as feedback. The function may be `async`.
+///
+/// For `tool_call`, `A` is how you want the call's arguments: `&RawValue` as
+/// received, `&str` as JSON text, or any `Deserialize` type `T` or `&T`, e.g.
+/// `&serde_json::Value` or the tool's own argument struct. If the arguments do not
+/// deserialize into `T`, the model is asked to retry with serde's message.
+///
+/// ```
+/// use patinox::validate::{ValidationOutcome, ValidationTarget, Validator};
+///
+/// /// Keeps answers to one sentence.
+/// #[patinox::validator(output)]
+/// fn one_sentence(answer: &str) -> Result<(), String> {
+///     if answer.trim_end_matches('.').contains(". ") {
+///         return Err("Answer in one sentence.".into());
+///     }
+///     Ok(())
+/// }
+///
+/// #[patinox::validator(tool_call)]
+/// fn no_deletes(tool: &str, _arguments: &serde_json::Value) -> ValidationOutcome {
+///     if tool.starts_with("delete") {
+///         ValidationOutcome::reject("deleting is not allowed")
+///     } else {
+///         ValidationOutcome::Pass
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let verdict = one_sentence {}.validate(ValidationTarget::Output("Yes. No.")).await;
+/// assert_eq!(verdict, ValidationOutcome::retry("Answer in one sentence."));
+/// # let _ = no_deletes {};
+/// # }
+/// ```
 pub use patinox_macros::validator;
 
 // Lets code generated by the macros name `::patinox` inside this crate too.
 #[allow(unused_extern_crates)]
 extern crate self as patinox;
 
-/// Re-exports for code generated by the macros. Not a public API: it may
+/// Support for code generated by the macros. Not a public API: it may
 /// change in any release.
 #[doc(hidden)]
-pub mod __private {
-    pub use async_trait::async_trait;
-    pub use schemars;
-    pub use serde;
-    pub use serde_json;
-}
+#[path = "macro_support.rs"]
+pub mod __private;
 
 /// The items most programs need, for `use patinox::prelude::*`.
 pub mod prelude {

@@ -193,12 +193,29 @@ pub trait Tool: Send + Sync {
 
     /// Runs the tool on the model's `arguments` (raw JSON).
     async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult;
+
+    /// Whether the tool can be offered to a model; [`ToolSet::new`] (so every
+    /// agent builder) calls it when the tool is registered.
+    ///
+    /// The default accepts. A `#[tool]` whose argument types have no schema the
+    /// providers accept (see [`crate::schema`]) fails here, so the agent refuses to
+    /// build instead of sending a broken schema at run time.
+    ///
+    /// # Errors
+    /// A [`crate::PatinoxError::Configuration`] naming the tool and what is wrong.
+    fn check_spec(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]
 impl<T: Tool + ?Sized> Tool for Arc<T> {
     fn spec(&self) -> &ToolSpec {
         (**self).spec()
+    }
+
+    fn check_spec(&self) -> Result<()> {
+        (**self).check_spec()
     }
 
     async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult {
@@ -210,6 +227,10 @@ impl<T: Tool + ?Sized> Tool for Arc<T> {
 impl<T: Tool + ?Sized> Tool for Box<T> {
     fn spec(&self) -> &ToolSpec {
         (**self).spec()
+    }
+
+    fn check_spec(&self) -> Result<()> {
+        (**self).check_spec()
     }
 
     async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult {
@@ -244,9 +265,11 @@ impl ToolSet {
     /// A tool set.
     ///
     /// # Errors
-    /// A [`crate::PatinoxError::Configuration`] naming the tool if two tools share a name.
+    /// A [`crate::PatinoxError::Configuration`] naming the tool if two tools share a name
+    /// or a tool's [`Tool::check_spec`] fails.
     pub fn new(tools: Vec<Arc<dyn Tool>>) -> Result<Self> {
         for (i, tool) in tools.iter().enumerate() {
+            tool.check_spec()?;
             let name = tool.spec().name();
             if tools[..i].iter().any(|t| t.spec().name() == name) {
                 return Err(ConfigurationError::new(format!(

@@ -24,5 +24,22 @@ fn expansions() {
         );
         return;
     }
-    macrotest::expand("tests/expand/*.rs");
+    // One macrotest run per file: macrotest names each file's binary by its
+    // position in the run (`macrotest001`, ...), and derives such as
+    // `JsonSchema` bake that name into their expansion through `module_path!()`.
+    // Run alone, every file is `macrotest001`, so adding a file does not
+    // change the snapshots of the others.
+    let mut files: Vec<_> = std::fs::read_dir("tests/expand")
+        .expect("tests/expand exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "rs")
+                && !path.to_string_lossy().ends_with(".expanded.rs")
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no expansion tests found in tests/expand");
+    for file in files {
+        macrotest::expand(&file);
+    }
 }

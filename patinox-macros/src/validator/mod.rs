@@ -1,13 +1,34 @@
 //! `#[validator]`: parse → validate → expand.
+//!
+//! [`ast`] reads the stage and the function, [`valid`] checks that the
+//! signature fits the stage, [`expand`](expand::validator) writes the
+//! `Validator` impl.
+
+mod ast;
+mod expand;
+mod valid;
 
 use proc_macro2::TokenStream;
 
+use crate::ctxt::Ctxt;
+use crate::signature;
+
 /// Expands `#[validator]`.
-pub(crate) fn expand(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "#[validator] is not available in this version of patinox",
-    )
-    .to_compile_error();
-    quote::quote! { #error #item }
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let function = match signature::parse_fn(item, "validator") {
+        Ok(function) => function,
+        Err(tokens) => return tokens,
+    };
+    let cx = Ctxt::default();
+    let args = ast::ValidatorArgs::parse(&cx, attr);
+    let stage = valid::check(&cx, &function, &args);
+    match (cx.check(), stage) {
+        (Ok(()), Some(stage)) => expand::validator(&ast::ValidatorFn::new(function, args, stage)),
+        (Err(error), _) => {
+            let error = error.to_compile_error();
+            quote::quote! { #error #function }
+        }
+        // `valid::check` reports a missing stage, so this arm is not reached.
+        (Ok(()), None) => quote::quote! { #function },
+    }
 }

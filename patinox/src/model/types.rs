@@ -204,6 +204,21 @@ impl ToolSpec {
         })
     }
 
+    /// A spec whose arguments are an empty object, standing in for a tool whose
+    /// schema could not be built (the tool is refused when it is registered).
+    pub(crate) fn placeholder(name: &str, description: &str) -> Self {
+        let empty_object = serde_json::json!({"type": "object", "properties": {}});
+        // Serializing a literal object cannot fail; `null` keeps this panic-free regardless.
+        let parameters = serde_json::value::to_raw_value(&empty_object)
+            .unwrap_or_else(|_| RawValue::NULL.to_owned());
+        Self {
+            name: name.into(),
+            description: description.into(),
+            parameters: parameters.into(),
+            strict_parameters: None,
+        }
+    }
+
     /// Adds the OpenAI strict-mode form of the schema, used by providers that support it.
     #[must_use]
     pub fn with_strict_parameters(mut self, strict: Arc<RawValue>) -> Self {

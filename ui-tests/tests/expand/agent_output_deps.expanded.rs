@@ -196,7 +196,9 @@ const _: () = {
             schemars::_private::alloc::borrow::Cow::Borrowed("Forecast")
         }
         fn schema_id() -> schemars::_private::alloc::borrow::Cow<'static, str> {
-            schemars::_private::alloc::borrow::Cow::Borrowed("macrotest003::Forecast")
+            schemars::_private::alloc::borrow::Cow::Borrowed(
+                "agent_output_deps::Forecast",
+            )
         }
         fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
             {

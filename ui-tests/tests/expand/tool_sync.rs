@@ -1,0 +1,7 @@
+/// Adds two numbers.
+#[patinox::tool]
+pub fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+fn main() {}

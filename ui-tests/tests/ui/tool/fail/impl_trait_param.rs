@@ -1,0 +1,7 @@
+/// Prints a value.
+#[patinox::tool]
+fn show(value: impl std::fmt::Display) -> String {
+    value.to_string()
+}
+
+fn main() {}

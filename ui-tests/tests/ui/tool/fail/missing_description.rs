@@ -1,0 +1,6 @@
+#[patinox::tool]
+fn get_weather(city: String) -> String {
+    city
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[patinox::tool]
+struct GetWeather {
+    city: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+/// Adds a pair.
+#[patinox::tool]
+fn add((a, b): (i32, i32)) -> i32 {
+    a + b
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+/// Shouts.
+#[patinox::tool]
+fn shout(text: &str) -> String {
+    text.to_uppercase()
+}
+
+fn main() {}

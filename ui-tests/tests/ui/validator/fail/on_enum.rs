@@ -1,0 +1,7 @@
+#[patinox::validator(output)]
+enum Verdict {
+    Good,
+    Bad,
+}
+
+fn main() {}

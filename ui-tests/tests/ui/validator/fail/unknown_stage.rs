@@ -1,0 +1,9 @@
+use patinox::validate::ValidationOutcome;
+
+#[patinox::validator(ouput)]
+fn one_sentence(answer: &str) -> ValidationOutcome {
+    let _ = answer;
+    ValidationOutcome::Pass
+}
+
+fn main() {}
