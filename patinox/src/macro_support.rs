@@ -49,6 +49,22 @@ impl GeneratedSpec {
         &self.spec
     }
 
+    /// Deserializes the model's arguments into `T`; `null` counts as no
+    /// arguments, and a `null` for an optional argument counts as leaving it
+    /// out (OpenAI's strict mode sends one for every argument the model skips).
+    ///
+    /// # Errors
+    /// [`ToolError::InvalidArguments`] with serde's message.
+    pub fn parse_arguments<T: DeserializeOwned>(
+        &self,
+        arguments: &RawValue,
+    ) -> std::result::Result<T, ToolError> {
+        if arguments.get().trim() == "null" {
+            return serde_json::from_str("{}").map_err(ToolError::invalid_arguments);
+        }
+        crate::schema::parse_arguments(self.spec.parameters(), arguments)
+    }
+
     /// Whether the schema could be built.
     ///
     /// # Errors
@@ -64,20 +80,6 @@ impl GeneratedSpec {
             .into()),
         }
     }
-}
-
-/// Deserializes the model's arguments; `null` counts as no arguments.
-///
-/// # Errors
-/// [`ToolError::InvalidArguments`] with serde's message.
-pub fn parse_arguments<T: DeserializeOwned>(
-    arguments: &RawValue,
-) -> std::result::Result<T, ToolError> {
-    let text = match arguments.get().trim() {
-        "null" => "{}",
-        text => text,
-    };
-    serde_json::from_str(text).map_err(ToolError::invalid_arguments)
 }
 
 /// The run's dependencies as `D`, as a tool with a `&RunContext<D>` parameter needs them.
@@ -187,10 +189,35 @@ mod tests {
         assert!(error.contains("tool `broken`"), "{error}");
     }
 
+    #[derive(Debug, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+    struct Counted {
+        #[serde(default)]
+        count: u32,
+    }
+
     #[test]
     fn null_arguments_mean_none() {
+        let spec = GeneratedSpec::new::<Counted>("counted", "Counts.");
         let args = RawValue::from_string("null".to_owned()).unwrap();
-        let parsed: std::collections::HashMap<String, u8> = parse_arguments(&args).unwrap();
-        assert!(parsed.is_empty());
+        assert_eq!(
+            spec.parse_arguments::<Counted>(&args),
+            Ok(Counted { count: 0 })
+        );
+    }
+
+    #[test]
+    fn a_null_optional_argument_counts_as_left_out() {
+        // What OpenAI's strict mode sends for an argument the model skips.
+        let spec = GeneratedSpec::new::<Counted>("counted", "Counts.");
+        let args = RawValue::from_string(r#"{"count":null}"#.to_owned()).unwrap();
+        assert_eq!(
+            spec.parse_arguments::<Counted>(&args),
+            Ok(Counted { count: 0 })
+        );
+        let bad = RawValue::from_string(r#"{"count":"many"}"#.to_owned()).unwrap();
+        assert!(matches!(
+            spec.parse_arguments::<Counted>(&bad),
+            Err(ToolError::InvalidArguments(_))
+        ));
     }
 }

@@ -38,7 +38,10 @@ fn expansions() {
         })
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no expansion tests found in tests/expand");
+    assert!(
+        !files.is_empty(),
+        "no expansion tests found in tests/expand"
+    );
     for file in files {
         macrotest::expand(&file);
     }

@@ -88,9 +88,9 @@ fn call(tool: &ToolFn) -> TokenStream {
         })
         .collect::<Vec<_>>();
     let parse = if args.is_empty() {
-        quote! { let __PatinoxArguments {} = ::patinox::__private::parse_arguments(__patinox_arguments)?; }
+        quote! { let __PatinoxArguments {} = __patinox_spec().parse_arguments(__patinox_arguments)?; }
     } else {
-        quote! { let __patinox_args: __PatinoxArguments = ::patinox::__private::parse_arguments(__patinox_arguments)?; }
+        quote! { let __patinox_args: __PatinoxArguments = __patinox_spec().parse_arguments(__patinox_arguments)?; }
     };
     let await_ = tool.function.sig.asyncness.map(|_| quote!(.await));
     let result = match &tool.output {

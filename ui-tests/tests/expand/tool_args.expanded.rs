@@ -1009,9 +1009,8 @@ const _: () = {
                 }
                 let __self = self;
                 let __ret: ::patinox::tool::ToolResult = {
-                    let __patinox_args: __PatinoxArguments = ::patinox::__private::parse_arguments(
-                        __patinox_arguments,
-                    )?;
+                    let __patinox_args: __PatinoxArguments = __patinox_spec()
+                        .parse_arguments(__patinox_arguments)?;
                     let __patinox_output = forecast(
                         __patinox_args.place,
                         __patinox_args.unit,

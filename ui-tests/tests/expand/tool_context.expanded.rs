@@ -350,9 +350,8 @@ const _: () = {
                 }
                 let __self = self;
                 let __ret: ::patinox::tool::ToolResult = {
-                    let __patinox_args: __PatinoxArguments = ::patinox::__private::parse_arguments(
-                        __patinox_arguments,
-                    )?;
+                    let __patinox_args: __PatinoxArguments = __patinox_spec()
+                        .parse_arguments(__patinox_arguments)?;
                     let __patinox_output = count_rows(
                         &::patinox::__private::downcast_context::<Db>(__patinox_ctx)?,
                         __patinox_args.table,

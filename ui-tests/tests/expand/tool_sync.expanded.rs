@@ -393,9 +393,8 @@ const _: () = {
                 }
                 let __self = self;
                 let __ret: ::patinox::tool::ToolResult = {
-                    let __patinox_args: __PatinoxArguments = ::patinox::__private::parse_arguments(
-                        __patinox_arguments,
-                    )?;
+                    let __patinox_args: __PatinoxArguments = __patinox_spec()
+                        .parse_arguments(__patinox_arguments)?;
                     let __patinox_output = add(__patinox_args.a, __patinox_args.b);
                     ::patinox::__private::tool_output::<i64>(&__patinox_output)
                 };
