@@ -7,18 +7,10 @@
 //! cargo run --example quickstart
 //! ```
 
-use async_trait::async_trait;
-use patinox::agent::{AgentHandle, Runner};
-use patinox::model::ToolSpec;
-use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use patinox::{agent, tool};
+use serde::Serialize;
 
-#[derive(Deserialize)]
-struct WeatherArgs {
-    city: String,
-}
-
+/// What the tool returns; the model reads it as JSON.
 #[derive(Serialize)]
 struct Weather {
     city: String,
@@ -27,59 +19,32 @@ struct Weather {
 }
 
 /// Current weather for a city (made-up data, so the example runs anywhere).
-struct GetWeather {
-    spec: ToolSpec,
-}
-
-impl GetWeather {
-    fn new() -> patinox::Result<Self> {
-        let schema = serde_json::json!({
-            "type": "object",
-            "properties": {
-                "city": { "type": "string", "description": "City name, e.g. \"Paris\"." }
-            },
-            "required": ["city"],
-            "additionalProperties": false
-        });
-        Ok(Self {
-            spec: ToolSpec::new("get_weather", "Current weather for a city.", &schema)?,
-        })
+///
+/// # Arguments
+/// * `city` - City name, e.g. "Paris".
+#[tool]
+fn get_weather(city: String) -> Weather {
+    Weather {
+        city,
+        temperature_c: 18.5,
+        conditions: "sunny",
     }
 }
 
-#[async_trait]
-impl Tool for GetWeather {
-    fn spec(&self) -> &ToolSpec {
-        &self.spec
-    }
-
-    async fn call(&self, _ctx: &RunContext, arguments: &RawValue) -> ToolResult {
-        let args: WeatherArgs =
-            serde_json::from_str(arguments.get()).map_err(ToolError::invalid_arguments)?;
-        let weather = Weather {
-            temperature_c: 18.5,
-            conditions: "sunny",
-            city: args.city,
-        };
-        serde_json::to_string(&weather).map_err(ToolError::failed)
-    }
-}
+/// You are a concise weather assistant. Use the get_weather tool.
+#[agent(tools(get_weather), max_turns = 6)]
+struct WeatherBot;
 
 #[tokio::main]
 async fn main() -> patinox::Result<()> {
     patinox_examples::init_logging();
 
+    // A real provider if one is configured, else the built-in offline model.
     let model = patinox::model::from_env().await?;
-    let agent = Runner::builder(model)
-        .name("weather-bot")
-        .instructions("You are a concise weather assistant. Use the get_weather tool.")
-        .tool(GetWeather::new()?)
-        .max_turns(6)
-        .build()?;
-
-    let agent = AgentHandle::new(agent).start().await?;
-    let reply = agent.run("What is the weather in Paris?").await?;
+    let bot = WeatherBot::builder().model(model).build()?; // no .model(..): compile error
+    let bot = bot.start().await?; // `run` exists only once started
+    let reply = bot.run("What is the weather in Paris?").await?;
     println!("{}", reply.output);
-    agent.stop().await?;
+    bot.stop().await?; // nothing can run after this
     Ok(())
 }

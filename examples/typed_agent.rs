@@ -12,13 +12,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use patinox::agent;
+use patinox::model::CompletionResponse;
 use patinox::model::scripted::ScriptedModel;
-use patinox::model::{CompletionResponse, ToolSpec};
-use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use patinox::tool::RunContext;
+use patinox::{agent, tool};
+use serde::{Deserialize, Serialize};
 
 /// The application's state, shared with the tools.
 struct WeatherService {
@@ -36,48 +34,26 @@ struct Forecast {
     summary: String,
 }
 
-/// Reads the temperature of a city from the `WeatherService` dependency.
+/// Temperature of a city, in °C, from the `WeatherService` readings.
 ///
-/// What `#[tool] fn get_temperature(ctx: &RunContext<WeatherService>, city: String)`
-/// generates, written out by hand.
-#[allow(non_camel_case_types)]
-struct get_temperature {}
+/// # Arguments
+/// * `city` - City name, e.g. "Paris".
+#[tool]
+fn get_temperature(ctx: &RunContext<WeatherService>, city: String) -> Result<Reading, String> {
+    let celsius = ctx
+        .deps()
+        .readings
+        .get(city.as_str())
+        .copied()
+        .ok_or_else(|| format!("no reading for {city}"))?;
+    Ok(Reading { city, celsius })
+}
 
-#[async_trait]
-impl Tool for get_temperature {
-    fn spec(&self) -> &ToolSpec {
-        static SPEC: std::sync::OnceLock<ToolSpec> = std::sync::OnceLock::new();
-        SPEC.get_or_init(|| {
-            let schema = serde_json::json!({
-                "type": "object",
-                "properties": { "city": { "type": "string" } },
-                "required": ["city"],
-                "additionalProperties": false
-            });
-            ToolSpec::new("get_temperature", "Temperature of a city, in °C.", &schema)
-                .unwrap_or_else(|error| unreachable!("the schema literal is valid: {error}"))
-        })
-    }
-
-    async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult {
-        #[derive(Deserialize)]
-        struct Args {
-            city: String,
-        }
-        let Args { city } =
-            serde_json::from_str(arguments.get()).map_err(ToolError::invalid_arguments)?;
-        let service = ctx
-            .downcast::<WeatherService>()
-            .ok_or(ToolError::MissingDeps {
-                expected: "WeatherService",
-            })?;
-        let celsius = service
-            .deps()
-            .readings
-            .get(city.as_str())
-            .ok_or_else(|| ToolError::failed(format!("no reading for {city}")))?;
-        Ok(serde_json::json!({ "city": city, "celsius": celsius }).to_string())
-    }
+/// One temperature reading, as the tool returns it.
+#[derive(Serialize)]
+struct Reading {
+    city: String,
+    celsius: f64,
 }
 
 /// You are a weather forecaster. Use `get_temperature` for the current
