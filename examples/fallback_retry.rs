@@ -12,9 +12,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use patinox::agent;
 use patinox::model::fallback::FallbackModel;
 use patinox::model::retry::{RetryModel, RetryPolicy};
-use patinox::model::{CompletionRequest, LanguageModel, Message, ProviderConfig, openai};
+use patinox::model::{ProviderConfig, openai};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -59,6 +60,10 @@ async fn mock_provider() -> MockServer {
     server
 }
 
+/// You greet people in one short sentence.
+#[agent]
+struct Greeter;
+
 #[tokio::main]
 async fn main() -> patinox::Result<()> {
     patinox_examples::init_logging();
@@ -84,10 +89,11 @@ async fn main() -> patinox::Result<()> {
         )),
     ])?;
 
-    let messages = [Message::user("Say hello.")];
-    let response = model.complete(CompletionRequest::new(&messages)).await?;
-    println!("answer: {}", response.content.as_deref().unwrap_or(""));
-    println!("answered by: {}", response.model.as_deref().unwrap_or("?"));
+    // The resilient model is a model like any other: give it to an agent.
+    let greeter = Greeter::builder().model(model).build()?.start().await?;
+    let reply = greeter.run("Say hello.").await?;
+    println!("answer: {}", reply.output);
+    greeter.stop().await?;
 
     let requests = server.received_requests().await.unwrap_or_default();
     let calls = |name: &str| {
