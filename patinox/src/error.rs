@@ -84,6 +84,27 @@ boxed_from!(
     Configuration(ConfigurationError),
 );
 
+macro_rules! with_source {
+    ($($detail:ty),* $(,)?) => {$(
+        impl $detail {
+            /// Attaches the underlying error, kept in the source chain.
+            #[must_use]
+            pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+                self.source = Some(source.into());
+                self
+            }
+        }
+    )*};
+}
+
+with_source!(
+    ValidationError,
+    ExecutionError,
+    NetworkError,
+    ProviderError,
+    ConfigurationError,
+);
+
 /// What a caller should do about an error; see [`PatinoxError::recovery_strategy`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -215,13 +236,6 @@ impl ValidationError {
         self.field = Some(field.into());
         self
     }
-
-    /// Attaches the underlying error.
-    #[must_use]
-    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
 }
 
 /// A run could not complete.
@@ -245,13 +259,6 @@ impl ExecutionError {
             message: message.into(),
             source: None,
         }
-    }
-
-    /// Attaches the underlying error.
-    #[must_use]
-    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(source.into());
-        self
     }
 }
 
@@ -327,13 +334,6 @@ impl NetworkError {
             message: message.into(),
             source: None,
         }
-    }
-
-    /// Attaches the underlying error.
-    #[must_use]
-    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(source.into());
-        self
     }
 }
 
@@ -499,13 +499,6 @@ impl ConfigurationError {
     #[must_use]
     pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
         self.origin = Some(origin.into());
-        self
-    }
-
-    /// Attaches the underlying error.
-    #[must_use]
-    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(source.into());
         self
     }
 }
