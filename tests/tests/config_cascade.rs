@@ -1,16 +1,26 @@
 //! The configuration cascade: defaults < `patinox.toml` < environment <
 //! code, each bad value's error, key files, and the show-origin listing.
 //! Every test gives its variables explicitly; none reads the process
-//! environment.
+//! environment. The last tests build models from the configuration and
+//! check what reaches a mock provider on 127.0.0.1.
+
+mod support;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use patinox::PatinoxError;
 use patinox::config::{ConfigLoader, Origin, PatinoxConfig, Provider};
 use patinox::error::ConfigurationError;
+use patinox::model::{
+    CompletionRequest, LanguageModel, LocalProbe, Message, from_config, from_vars,
+};
 use secrecy::ExposeSecret;
+use support::{bounded, fixture, json, json_status};
 use tempfile::TempDir;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer};
 
 const NO_VARS: [(&str, &str); 0] = [];
 
@@ -429,7 +439,7 @@ fn show_origin_lists_every_value_with_its_source() {
         "code\ttracing.record_content = true".to_owned(),
         "env:OPENAI_API_KEY\tproviders.openai.api_key = [REDACTED]".to_owned(),
         format!("file:{file}:13\tproviders.openai.headers.x-team = [REDACTED]"),
-        "default\tproviders.anthropic.base_url = https://api.anthropic.com".to_owned(),
+        "default\tproviders.anthropic.base_url = https://api.anthropic.com/v1".to_owned(),
         "default\tproviders.anthropic.api_key = not set".to_owned(),
         "default\tlimits.deadline = unlimited".to_owned(),
     ] {
@@ -444,4 +454,125 @@ fn show_origin_lists_every_value_with_its_source() {
     sorted.sort_unstable();
     assert_eq!(keys, sorted, "listed in key order");
     assert!(!lines.join("\n").contains("sk-shown-nowhere"));
+}
+
+// Models built from the configuration.
+
+async fn answer(model: &dyn LanguageModel) -> patinox::Result<()> {
+    let messages = [Message::user("Hi")];
+    bounded(model.complete(CompletionRequest::new(&messages)))
+        .await
+        .map(drop)
+}
+
+async fn pick(vars: &[(&str, &str)]) -> patinox::Result<Arc<dyn LanguageModel>> {
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let var = move |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    bounded(from_vars(var, &LocalProbe::disabled())).await
+}
+
+#[tokio::test]
+async fn a_base_url_without_a_key_selects_that_provider_there() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(json(fixture("openai/chat_completion_text.json")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    // A bare origin means its /v1, for every provider.
+    let model = pick(&[("OPENAI_BASE_URL", &server.uri())]).await.unwrap();
+    assert_eq!(model.id().to_string(), "openai:gpt-4o-mini");
+    answer(model.as_ref()).await.unwrap();
+    // Named outright, with a base URL and no key: not an error either.
+    let named = format!("{}/v1", server.uri());
+    let model = pick(&[
+        ("PATINOX_MODEL", "openai:gpt-4.1"),
+        ("OPENAI_BASE_URL", &named),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(model.id().to_string(), "openai:gpt-4.1");
+    answer(model.as_ref()).await.unwrap();
+    // A key still comes first.
+    let model = pick(&[("ANTHROPIC_API_KEY", "k"), ("OPENAI_BASE_URL", &named)])
+        .await
+        .unwrap();
+    assert_eq!(model.id().provider(), "anthropic");
+}
+
+#[tokio::test]
+async fn anthropic_follows_the_same_base_url_rule() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(json(fixture("anthropic/message_text.json")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    for base in [server.uri(), format!("{}/v1", server.uri())] {
+        let model = pick(&[
+            ("PATINOX_MODEL", "anthropic:claude-haiku-4-5"),
+            ("ANTHROPIC_BASE_URL", &base),
+        ])
+        .await
+        .unwrap();
+        answer(model.as_ref()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_file_s_key_file_headers_and_retry_policy_reach_the_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", "Bearer sk-from-key-file"))
+        .and(header("x-team", "search"))
+        .respond_with(json_status(503, r#"{"error":{"message":"overloaded"}}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, "sk-from-key-file\n").unwrap();
+    let (_config_dir, file) = config_file(&format!(
+        "model = \"openai:gpt-4o-mini\"\n[retry]\nmax_attempts = 1\n\
+         [providers.openai]\nbase_url = \"{}\"\napi_key_file = {:?}\nheaders = {{ x-team = \"search\" }}\n",
+        server.uri(),
+        key_file.display().to_string(),
+    ));
+    let config = load(Some(&file), &[]).unwrap();
+    let model = bounded(from_config(&config, &LocalProbe::disabled()))
+        .await
+        .unwrap();
+    let error = answer(model.as_ref()).await.unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error}");
+    // `expect(1)`: one attempt, as `retry.max_attempts = 1` says (the default makes three).
+}
+
+#[tokio::test]
+async fn a_hosted_provider_with_neither_key_nor_url_names_the_variable() {
+    let error = match pick(&[
+        ("PATINOX_MODEL", "anthropic:claude-haiku-4-5"),
+        ("PATINOX_ANTHROPIC_API_KEY_ENV", "TEAM_KEY"),
+    ])
+    .await
+    {
+        Err(PatinoxError::Configuration(error)) => error,
+        other => panic!(
+            "expected a configuration error, got {:?}",
+            other.map(|m| m.id().to_string())
+        ),
+    };
+    assert_eq!(error.key.as_deref(), Some("TEAM_KEY"));
+    let model = pick(&[
+        ("PATINOX_MODEL", "anthropic:claude-haiku-4-5"),
+        ("PATINOX_ANTHROPIC_API_KEY_ENV", "TEAM_KEY"),
+        ("TEAM_KEY", "k"),
+    ])
+    .await;
+    assert!(model.is_ok());
 }

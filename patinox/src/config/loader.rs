@@ -135,6 +135,35 @@ impl ConfigLoader {
         self
     }
 
+    /// The variables `var` gives (the settings' and the keys'), and no file.
+    pub(crate) fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
+        let mut names: Vec<String> = settings::keys()
+            .flat_map(|key| settings::variables(&key))
+            .collect();
+        names.extend(Provider::ALL.map(Provider::default_key_variable));
+        let mut vars: HashMap<String, String> = names
+            .into_iter()
+            .filter_map(|name| var(&name).map(|value| (name, value)))
+            .collect();
+        // Keys in variables that `api_key_env` renames.
+        for provider in Provider::ALL {
+            let setting = format!(
+                "PATINOX_{}_API_KEY_ENV",
+                provider.name().to_ascii_uppercase()
+            );
+            if let Some(name) = vars.get(&setting).cloned()
+                && let Some(value) = var(name.trim())
+            {
+                vars.insert(name.trim().to_owned(), value);
+            }
+        }
+        Self {
+            file: FileChoice::None,
+            env: Env::Given(vars),
+            code: Vec::new(),
+        }
+    }
+
     /// Reads and merges the layers and resolves them, reading API keys from
     /// their variables or files.
     ///

@@ -1,13 +1,9 @@
 //! Configuration: one cascade, resolved once into plain values.
 //!
-//! Each setting is taken from the highest layer that sets it:
-//!
-//! | layer | where | example |
-//! |---|---|---|
-//! | 1 (lowest) | built-in defaults | `timeouts.connect = 10s` |
-//! | 2 | `patinox.toml` in the working directory, or the file `PATINOX_CONFIG` names | `[timeouts]`<br>`connect = "5s"` |
-//! | 3 | environment variables | `PATINOX_TIMEOUTS_CONNECT=5s` |
-//! | 4 (highest) | values set in code | `ConfigLoader::new().set("timeouts.connect", "5s")` |
+//! Each setting is taken from the highest layer that sets it: built-in
+//! defaults < `patinox.toml` (in the working directory, or the file
+//! `PATINOX_CONFIG` names) < environment variables < values set in code
+//! ([`ConfigLoader::set`]). The README's "Configuration" table has examples.
 //!
 //! A key's variable is `PATINOX_` and the key in capitals with `_` for `.`
 //! (`agent.max_turns` → `PATINOX_AGENT_MAX_TURNS`); a provider's settings
@@ -63,7 +59,7 @@ use secrecy::SecretString;
 
 use crate::agent::{DEFAULT_MAX_TURNS, DEFAULT_TOOL_TIMEOUT};
 use crate::error::Result;
-use crate::model::{DEFAULT_MAX_RESPONSE_BYTES, ModelId};
+use crate::model::{DEFAULT_MAX_RESPONSE_BYTES, ModelId, ProviderConfig};
 
 pub use loader::{ConfigLoader, DEFAULT_FILE};
 pub use origin::{Effective, Origin};
@@ -148,6 +144,40 @@ impl PatinoxConfig {
     /// ```
     pub fn show_origin(&self) -> Vec<Effective> {
         settings::effective(self)
+    }
+
+    /// The [`ProviderConfig`] of `provider`: its key, base URL and headers,
+    /// the timeouts and the response cap.
+    ///
+    /// ```
+    /// use patinox::config::{ConfigLoader, Provider};
+    /// use patinox::model::ollama;
+    ///
+    /// let config = ConfigLoader::new().no_file().env([("OLLAMA_BASE_URL", "http://10.0.0.5:11434")]).load()?;
+    /// let model = ollama::model("llama3.2", config.provider_config(Provider::Ollama)?)?;
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`PatinoxError::Configuration`](crate::PatinoxError::Configuration)
+    /// for a header set on the loaded value that HTTP does not allow.
+    pub fn provider_config(&self, provider: Provider) -> Result<ProviderConfig> {
+        let settings = self.providers.get(provider);
+        let mut config = ProviderConfig::new()
+            .connect_timeout(self.timeouts.connect)
+            .timeout(self.timeouts.request)
+            .idle_timeout(self.timeouts.idle)
+            .max_response_bytes(self.max_response_bytes);
+        if let Some(url) = &settings.base_url {
+            config = config.base_url(url);
+        }
+        if let Some(key) = &settings.api_key {
+            config = config.secret_api_key(key.clone());
+        }
+        for (name, value) in &settings.headers {
+            config = config.header(name, value)?;
+        }
+        Ok(config)
     }
 }
 
@@ -322,7 +352,8 @@ impl fmt::Debug for ProviderSettings {
 pub struct Timeouts {
     /// `connect`: establishing a connection (default 10 s).
     pub connect: Duration,
-    /// `request`: a whole request, from sending to the last byte (default 600 s).
+    /// `request`: a whole request, from sending to the last byte of the
+    /// answer; a stream is bounded by `idle` instead (default 600 s).
     pub request: Duration,
     /// `idle`: silence between two reads, e.g. two stream events (default 600 s).
     pub idle: Duration,
@@ -346,7 +377,9 @@ pub struct RetrySettings {
     pub max_attempts: u32,
     /// `base_delay`: the backoff's first delay (default 500 ms).
     pub base_delay: Duration,
-    /// `max_delay`: the longest single wait (default 30 s).
+    /// `max_backoff`: the ceiling of the exponential backoff (default 8 s).
+    pub max_backoff: Duration,
+    /// `max_delay`: the longest wait, a server's `Retry-After` included (default 60 s).
     pub max_delay: Duration,
     /// `max_elapsed`: no retry starts after this long (default 120 s).
     pub max_elapsed: Duration,
@@ -357,7 +390,8 @@ impl Default for RetrySettings {
         Self {
             max_attempts: 3,
             base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(8),
+            max_delay: Duration::from_secs(60),
             max_elapsed: Duration::from_secs(120),
         }
     }
@@ -369,6 +403,7 @@ impl RetrySettings {
         crate::model::retry::RetryPolicy::default()
             .max_attempts(self.max_attempts)
             .base_delay(self.base_delay)
+            .max_backoff(self.max_backoff)
             .max_delay(self.max_delay)
             .max_elapsed(self.max_elapsed)
     }
@@ -449,4 +484,26 @@ pub struct TracingSettings {
     /// `record_content`: whether spans carry message content, prompts and
     /// tool arguments (default `false`: they may hold personal data).
     pub record_content: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::retry::RetryPolicy;
+
+    #[test]
+    fn the_default_retry_settings_are_the_default_policy() {
+        assert_eq!(RetrySettings::default().policy(), RetryPolicy::default());
+    }
+
+    #[test]
+    fn the_default_provider_config_is_provider_config_new() {
+        let config = PatinoxConfig::default()
+            .provider_config(Provider::OpenAi)
+            .unwrap();
+        assert_eq!(
+            format!("{config:?}"),
+            format!("{:?}", ProviderConfig::new())
+        );
+    }
 }

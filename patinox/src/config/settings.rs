@@ -93,6 +93,12 @@ const SETTINGS: &[Setting] = &[
         duration_value,
         |c| c.retry.base_delay
     ),
+    setting!(
+        "retry.max_backoff",
+        duration::EXPECTED,
+        duration_value,
+        |c| c.retry.max_backoff
+    ),
     setting!("retry.max_delay", duration::EXPECTED, duration_value, |c| c
         .retry
         .max_delay),
