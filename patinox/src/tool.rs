@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{ConfigurationError, Result};
 use crate::model::ToolSpec;
+use crate::schema::ArgumentsError;
 
 /// Dependencies of a run, type-erased so that `dyn Tool` can carry them.
 pub type AnyDeps = dyn Any + Send + Sync;
@@ -145,6 +146,12 @@ impl ToolError {
     /// Invalid arguments, e.g. from a `serde_json` error.
     pub fn invalid_arguments(message: impl fmt::Display) -> Self {
         Self::InvalidArguments(message.to_string())
+    }
+}
+
+impl From<ArgumentsError> for ToolError {
+    fn from(err: ArgumentsError) -> Self {
+        Self::InvalidArguments(err.message().to_owned())
     }
 }
 
