@@ -165,7 +165,7 @@ pub type ToolResult = std::result::Result<String, ToolError>;
 /// schema is only known at run time.
 ///
 /// ```
-/// use async_trait::async_trait;
+/// use patinox::async_trait;
 /// use patinox::model::ToolSpec;
 /// use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
 /// use serde_json::{json, value::RawValue};
