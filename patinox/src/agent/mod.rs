@@ -103,15 +103,23 @@
 //! turn limit ([`JsonOutput`]); a run whose answer never parses fails with
 //! [`PatinoxError::Validation`](crate::PatinoxError::Validation).
 
+mod budget;
+mod conversation;
 mod default_model;
 mod handle;
+mod history;
 mod runner;
 mod structured;
 
 use async_trait::async_trait;
 
+pub use budget::{
+    BYTES_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS, TOOL_CALL_OVERHEAD_TOKENS, TokenBudget,
+};
+pub use conversation::{CONVERSATION_FORMAT_VERSION, SavedConversation};
 pub use default_model::DefaultModel;
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Runnable, Started, Stopped};
+pub use history::HistoryPolicy;
 pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,
 };
