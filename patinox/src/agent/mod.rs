@@ -29,6 +29,14 @@
 //! recorder or a test can stand in for it. Between turns a run is a
 //! [`RunState`], plain serializable data.
 //!
+//! # Conversations
+//!
+//! A [`Conversation`] keeps one conversation's history across runs: each of
+//! its runs passes the history so far in [`RunOptions`], fitted to a
+//! [`TokenBudget`] (a [`HistoryPolicy`]) before every request, and counts its
+//! usage against the conversation's own [`UsageLimits`]. It saves to
+//! versioned JSON and resumes from it ([`SavedConversation`]).
+//!
 //! # Declaring an agent: `#[agent]`
 //!
 //! `#[agent]` on a struct generates a typestate builder (`Struct::builder()`)
@@ -144,7 +152,10 @@ use async_trait::async_trait;
 pub use budget::{
     BYTES_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS, TOOL_CALL_OVERHEAD_TOKENS, TokenBudget,
 };
-pub use conversation::{CONVERSATION_FORMAT_VERSION, SavedConversation};
+pub use conversation::{
+    CONVERSATION_FORMAT_VERSION, Conversation, ConversationStream, DEFAULT_TOKEN_BUDGET,
+    SavedConversation,
+};
 pub use default_model::DefaultModel;
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
 pub use history::HistoryPolicy;
