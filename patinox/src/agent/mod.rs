@@ -50,7 +50,7 @@
 //! | `output = T` | structured output: runs return `RunResult<T>` (`T: Deserialize + JsonSchema`) |
 //! | `deps = D` | dependencies, required by the builder and handed to tools as `&RunContext<D>` |
 //! | `instructions = "..."` | the system instructions (default: the struct's doc comment) |
-//! | `model = "provider:id"` | a default model, which makes `.model(..)` optional (see [`DefaultModel`]) |
+//! | `model = "provider:id"` | a default model, which makes `.model(..)` optional (see [`DefaultModel`](crate::model::DefaultModel)) |
 //! | `name = "..."` | the agent's name in errors and monitors (default: the struct's name) |
 //!
 //! The builder has one method per member: `.model(..)`, one per struct field,
@@ -140,7 +140,6 @@
 
 mod budget;
 mod conversation;
-mod default_model;
 mod handle;
 mod history;
 mod run;
@@ -156,7 +155,6 @@ pub use conversation::{
     CONVERSATION_FORMAT_VERSION, Conversation, ConversationStream, DEFAULT_TOKEN_BUDGET,
     SavedConversation,
 };
-pub use default_model::DefaultModel;
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
 pub use history::HistoryPolicy;
 pub use run::{
