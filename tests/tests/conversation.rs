@@ -420,3 +420,32 @@ async fn a_streamed_run_joins_the_conversation_when_it_finishes() {
         4
     );
 }
+
+#[derive(Debug, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+struct Name {
+    name: String,
+}
+
+/// You find the user's name.
+#[patinox::agent(output = Name)]
+struct NameFinder;
+
+#[tokio::test]
+async fn a_conversation_with_a_typed_agent_returns_typed_outputs() {
+    let model = ScriptedModel::new([
+        CompletionResponse::text(r#"{"name": "Ada"}"#),
+        CompletionResponse::text(r#"{"name": "Ada"}"#),
+    ]);
+    let agent = NameFinder::builder()
+        .model(model)
+        .build()
+        .expect("builds")
+        .start()
+        .await
+        .expect("starts");
+    let mut chat = Conversation::new(&agent);
+    chat.run("I am Ada.").await.expect("run 1");
+    let second = chat.run("Who am I?").await.expect("run 2");
+    assert_eq!(second.output, Name { name: "Ada".into() });
+    assert_eq!(chat.messages().len(), 4);
+}
