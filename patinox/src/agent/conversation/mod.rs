@@ -152,7 +152,8 @@ impl<'a, A: Runnable> Conversation<'a, A> {
     /// the run's messages join the history; the result is the run's, whose
     /// `messages` are the whole conversation with the instructions.
     ///
-    /// Each run copies the history once into the run it starts.
+    /// Each run copies the history into the run it starts (a copy per run,
+    /// never per request).
     ///
     /// # Errors
     /// Those of [`Runner::run_with`], and a conversation limit
@@ -256,6 +257,7 @@ impl<'a, A: Runnable> Conversation<'a, A> {
         }
     }
 }
+
 impl<'a> Conversation<'a, Runner> {
     /// A new conversation with a runner, which runs whatever its lifecycle
     /// state (as [`Runner::run_with`] does).
