@@ -143,7 +143,7 @@ impl<T> From<RunResult<T>> for SavedConversation {
     }
 }
 
-pub(super) fn without_instructions(messages: impl IntoIterator<Item = Message>) -> Vec<Message> {
+fn without_instructions(messages: impl IntoIterator<Item = Message>) -> Vec<Message> {
     messages
         .into_iter()
         .filter(|m| !matches!(m, Message::System { .. }))
