@@ -34,7 +34,12 @@ async fn main() -> patinox::Result<()> {
     let model = patinox::model::from_env().await?;
     let planner = Planner::builder().model(model).build()?.start().await?;
     let trip: Trip = planner.run("A weekend by the sea").await?.output;
-    println!("{trip:#?}");
+    println!(
+        "{} days in {}; pack: {}",
+        trip.days,
+        trip.destination,
+        trip.packing.join(", ")
+    );
     planner.stop().await?;
     Ok(())
 }
