@@ -169,6 +169,13 @@ impl MockServer {
     pub fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
     }
+
+    /// Connections accepted so far. `GET /stats` answers both counters as
+    /// JSON (`{"requests": …, "connections": …}`, itself included), for a
+    /// server in another process.
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
+    }
 }
 
 impl Drop for MockServer {

@@ -35,6 +35,7 @@ type Body = BoxBody<Bytes, io::Error>;
 pub(crate) struct State {
     pub(crate) config: MockConfig,
     pub(crate) requests: AtomicU64,
+    pub(crate) connections: AtomicU64,
     /// Requests seen per fault spec, for `first=N`.
     seen: Mutex<HashMap<String, u64>>,
 }
@@ -44,6 +45,7 @@ impl State {
         Self {
             config,
             requests: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
             seen: Mutex::new(HashMap::new()),
         }
     }
@@ -69,6 +71,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<State>) {
             continue;
         };
         let _ = stream.set_nodelay(true);
+        state.connections.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(serve_connection(stream, Arc::clone(&state)));
     }
 }
@@ -103,6 +106,17 @@ async fn respond(
         .get(FAULT_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if path == "/stats" {
+        let stats = serde_json::json!({
+            "requests": serial,
+            "connections": state.connections.load(Ordering::Relaxed),
+        });
+        return Ok(plain(
+            StatusCode::OK,
+            "application/json",
+            stats.to_string().into_bytes(),
+        ));
+    }
     let Some(wire) = Wire::of_path(path) else {
         return Ok(plain(
             StatusCode::NOT_FOUND,
