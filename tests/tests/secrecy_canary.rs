@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use patinox::model::anthropic::AnthropicModel;
+use patinox::model::anthropic;
 use patinox::model::fallback::FallbackModel;
 use patinox::model::retry::{RetryModel, RetryPolicy};
 use patinox::model::{
@@ -44,7 +44,7 @@ fn models(base: &str) -> Vec<Arc<dyn LanguageModel>> {
     };
     vec![
         Arc::new(openai::model("gpt-4o-mini", config()).unwrap()),
-        Arc::new(AnthropicModel::new("claude", config()).unwrap()),
+        Arc::new(anthropic::model("claude", config()).unwrap()),
         Arc::new(openrouter::model("openai/gpt-4o", config()).unwrap()),
         Arc::new(ollama::model("llama3.2", config()).unwrap()),
         Arc::new(lmstudio::model("local", config()).unwrap()),
@@ -136,7 +136,7 @@ fn the_canary_key_never_leaks() {
     });
     let config = || ProviderConfig::new().api_key(CANARY_KEY);
     seen.push(format!("{:?}", openai::model("m", config()).unwrap()));
-    seen.push(format!("{:?}", AnthropicModel::new("m", config()).unwrap()));
+    seen.push(format!("{:?}", anthropic::model("m", config()).unwrap()));
     seen.push(format!("{:?}", ProviderConfig::new().api_key(CANARY_KEY)));
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -154,6 +154,85 @@ fn the_canary_key_never_leaks() {
         "part of the key leaked into the logs"
     );
     assert!(seen.len() > 100, "every path was exercised: {}", seen.len());
+    for text in &seen {
+        assert!(!text.contains("sk-canary"), "the key leaked: {text}");
+    }
+}
+
+/// The canary as the key in a variable, in a key file and as a header value
+/// in a config file: it appears in no `Debug` of the loaded configuration,
+/// no show-origin line, no configuration error and no log line.
+#[test]
+fn the_canary_key_never_leaks_from_configuration() {
+    use patinox::config::ConfigLoader;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("anthropic_key");
+    std::fs::write(&key_file, format!("{CANARY_KEY}\n")).unwrap();
+    let config_file = dir.path().join("patinox.toml");
+    std::fs::write(
+        &config_file,
+        format!(
+            "[providers.openrouter.headers]\nauthorization = \"Bearer {CANARY_KEY}\"\n\
+             [providers.anthropic]\napi_key_file = {:?}\n",
+            key_file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let vars = [
+        ("OPENAI_API_KEY", CANARY_KEY),
+        ("PATINOX_NOT_A_SETTING", CANARY_KEY),
+    ];
+    let config = ConfigLoader::new()
+        .file(&config_file)
+        .env(vars)
+        .load()
+        .unwrap();
+    assert!(config.providers.openai.api_key.is_some());
+    assert!(config.providers.anthropic.api_key.is_some());
+
+    let mut seen = vec![
+        format!("{config:?}"),
+        format!("{:?}", ConfigLoader::new().env(vars)),
+    ];
+    seen.extend(config.show_origin().iter().map(|e| format!("{e} {e:?}")));
+    // Keys written where they do not belong are refused without being echoed.
+    for text in [
+        format!("[providers.openai]\napi_key = \"{CANARY_KEY}\"\n"),
+        format!("[providers.openai]\napi_key = \"{CANARY_KEY}\n"),
+        format!("[providers.openai]\nbase_url = \"{CANARY_KEY}\"\n"),
+        format!("[providers.openai.headers]\nx-key = \"{CANARY_KEY}\n\"\n"),
+    ] {
+        std::fs::write(&config_file, text).unwrap();
+        let error = ConfigLoader::new()
+            .file(&config_file)
+            .env(vars)
+            .load()
+            .unwrap_err();
+        seen.push(format!("{error:?} {error}"));
+    }
+    let error = ConfigLoader::new()
+        .no_file()
+        .env([("PATINOX_TIMEOUTS_CONNECT", CANARY_KEY)])
+        .load()
+        .unwrap_err();
+    seen.push(format!("{error:?} {error}"));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("PATINOX_NOT_A_SETTING"),
+        "the warning was captured: {logs}"
+    );
+    seen.push(logs);
     for text in &seen {
         assert!(!text.contains("sk-canary"), "the key leaked: {text}");
     }
