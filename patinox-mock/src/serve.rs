@@ -225,8 +225,13 @@ async fn faulty(
         }
         FaultKind::Malformed => plain(StatusCode::OK, "application/json", MALFORMED_BODY.to_vec()),
         FaultKind::Stall if stream => {
-            let first = render.events(answer).swap_remove(0);
-            event_stream(VecDeque::from([Step::Data(first), Step::Pause(stall)]))
+            // Half the events, so that some content has arrived: the stream
+            // has started, and a retry would replay it.
+            let mut events = render.events(answer);
+            events.truncate(events.len() / 2);
+            let mut steps: VecDeque<Step> = events.into_iter().map(Step::Data).collect();
+            steps.push_back(Step::Pause(stall));
+            event_stream(steps)
         }
         FaultKind::Stall => {
             tokio::time::sleep(stall).await;
