@@ -115,7 +115,7 @@ fn mock_stats(url: &str) -> (u64, u64) {
 enum Client {
     Lean(lean::Lean, RefCell<Vec<lean::Worker>>),
     Typical(typical::Typical),
-    Patinox(patinox::agent::Runner),
+    Patinox(Box<patinox::agent::Runner>),
 }
 
 impl Client {
@@ -126,7 +126,7 @@ impl Client {
                 Self::Lean(lean::Lean::new(addr), RefCell::new(Vec::new()))
             }
             "typical" => Self::Typical(typical::Typical::new(url)),
-            "patinox" => Self::Patinox(patinox_client::runner(url)),
+            "patinox" => Self::Patinox(Box::new(patinox_client::runner(url))),
             other => panic!("unknown client {other}"),
         }
     }
