@@ -9,3 +9,11 @@ struct WeatherBot {
 fn main() {
     let _ = WeatherBot::builder();
 }
+
+#[derive(Clone)]
+#[agent]
+struct ClonedFirst;
+
+fn share() {
+    let _ = ClonedFirst::builder();
+}
