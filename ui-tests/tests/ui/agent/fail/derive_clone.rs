@@ -6,14 +6,11 @@ struct WeatherBot {
     city: String,
 }
 
-fn main() {
-    let _ = WeatherBot::builder();
-}
-
 #[derive(Clone)]
 #[agent]
 struct ClonedFirst;
 
-fn share() {
+fn main() {
+    let _ = WeatherBot::builder();
     let _ = ClonedFirst::builder();
 }
