@@ -82,7 +82,9 @@
 //! The struct gains a hidden field holding its [`Runner`], so it is built
 //! only through its builder, and derives that need every field (`Clone`,
 //! `PartialEq`, `Default`) are compile errors naming the agent (share an
-//! agent with `Arc` instead of cloning it); `Debug` works.
+//! agent with `Arc` instead of cloning it); `Debug` works. Write derives
+//! after `#[agent]`: a derive written before it runs on the struct as
+//! written, before the macro sees it, so only rustc's own errors can follow.
 //!
 //! An agent without `output` implements [`Agent`] (so it also works as
 //! `Arc<dyn Agent>`, where lifecycle rules are checked at run time); with

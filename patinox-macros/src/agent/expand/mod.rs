@@ -58,7 +58,7 @@ impl Slot {
     fn new(name: &str) -> Self {
         let name = name.trim_start_matches("r#");
         Self {
-            var: format_ident!("__patinox_{}", name),
+            var: format_ident!("__patinox_member_{}", name),
             param: format_ident!("__S{}", pascal_case(name)),
         }
     }
