@@ -179,19 +179,13 @@ fn runner_config(args: &Args, agent: &AgentStruct) -> TokenStream {
         .as_ref()
         .map(syn::LitStr::value)
         .or_else(|| agent.doc.clone());
-    let instructions = match (&args.output, instructions) {
-        (Some(output), text) => {
-            let text = text.unwrap_or_default();
-            // Spanned on the type: a type that cannot be an output is
-            // reported once, there, for each missing trait.
-            quote_spanned! {output.span()=>
-                .instructions(::patinox::agent::output_instructions::<#output>(#text))
-                .validator(::patinox::agent::JsonOutput::<#output>::new())
-            }
-        }
-        (None, Some(text)) => quote!(.instructions(#text)),
-        (None, None) => quote!(),
-    };
+    let instructions = instructions.map(|text| quote!(.instructions(#text)));
+    // Spanned on the type: a type that cannot be an output is reported
+    // once, there, for each missing trait.
+    let output = args
+        .output
+        .as_ref()
+        .map(|output| quote_spanned!(output.span()=> .output::<#output>()));
     let max_turns = args.max_turns.map(|n| quote!(.max_turns(#n)));
     // Spanned on the user's path, so that a name that is not a tool is
     // reported there.
@@ -206,6 +200,7 @@ fn runner_config(args: &Args, agent: &AgentStruct) -> TokenStream {
     quote! {
         .name(#name)
         #instructions
+        #output
         #max_turns
         #(#tools)*
         #(#validators)*
