@@ -16,6 +16,8 @@
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
 //! - [`memory`]: pools, async resource guards, a resource registry, shared
 //!   configuration and memory-mapped reads.
+//! - `tower` (feature `tower`): models as tower services, tower services as
+//!   models, validators as tower layers.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
 //!
 //! ```
@@ -44,6 +46,8 @@ pub mod model;
 pub mod monitor;
 pub mod schema;
 pub mod tool;
+#[cfg(feature = "tower")]
+pub mod tower;
 pub mod validate;
 
 pub use error::{PatinoxError, Result};
