@@ -117,6 +117,12 @@ impl<__S0> AssistantBuilder<(__S0,)> {
         )
     }
 }
+impl ::patinox::agent::Runnable for Assistant {
+    type Format = ::patinox::agent::Text;
+    fn runner(&self) -> &::patinox::agent::Runner {
+        &self.__patinox_runner
+    }
+}
 impl ::patinox::agent::Agent for Assistant {
     fn name(&self) -> &str {
         ::patinox::agent::Agent::name(&self.__patinox_runner)

@@ -479,12 +479,8 @@ impl<__S0, __S1, __S2, __S3> ForecasterBuilder<(__S0, __S1, __S2, __S3)> {
         let model = forecaster_builder::ModelIsSet::into_model(__s0);
         let __patinox_runner = ::patinox::agent::Runner::builder(model)
             .name("Forecaster")
-            .instructions(
-                ::patinox::agent::output_instructions::<
-                    Forecast,
-                >("You forecast the weather."),
-            )
-            .validator(::patinox::agent::JsonOutput::<Forecast>::new())
+            .instructions("You forecast the weather.")
+            .output::<Forecast>()
             .max_turns(3u32)
             .deps(forecaster_builder::DepsIsSet::into_deps(__s3))
             .build()?;
@@ -498,39 +494,9 @@ impl<__S0, __S1, __S2, __S3> ForecasterBuilder<(__S0, __S1, __S2, __S3)> {
     }
 }
 impl ::patinox::agent::Runnable for Forecaster {
-    type Output = Forecast;
-    fn name(&self) -> &str {
-        ::patinox::agent::Agent::name(&self.__patinox_runner)
-    }
-    fn start(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<()>,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::start(&self.__patinox_runner)
-    }
-    fn run<'a>(
-        &'a self,
-        input: &'a str,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<::patinox::agent::RunResult<Forecast>>,
-    > + ::core::marker::Send + 'a {
-        let run = ::patinox::agent::Agent::execute(&self.__patinox_runner, input);
-        async move { run.await?.parse::<Forecast>() }
-    }
-    fn stop(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<()>,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::stop(&self.__patinox_runner)
-    }
-    fn health(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::agent::Health,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::health(&self.__patinox_runner)
+    type Format = ::patinox::agent::Json<Forecast>;
+    fn runner(&self) -> &::patinox::agent::Runner {
+        &self.__patinox_runner
     }
 }
 fn main() {}
