@@ -37,7 +37,7 @@ async fn record(path: &Path) -> Result<String, Box<dyn std::error::Error>> {
         "gpt-4o-mini",
         ProviderConfig::new()
             .api_key("mock-key")
-            .base_url(server.openai_base()),
+            .base_url(server.base_url()),
     )?;
     let output = weather_run(CassetteModel::record(path, provider)).await?;
     println!(

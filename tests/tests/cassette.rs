@@ -24,14 +24,10 @@ fn provider(server: &MockServer, wire: Wire, key: &str) -> Arc<dyn LanguageModel
         .timeout(Duration::from_secs(5));
     match wire {
         Wire::OpenAi => {
-            Arc::new(openai::model("gpt-4o-mini", config.base_url(server.openai_base())).unwrap())
+            Arc::new(openai::model("gpt-4o-mini", config.base_url(server.base_url())).unwrap())
         }
         _ => Arc::new(
-            anthropic::model(
-                "claude-sonnet-4-5",
-                config.base_url(server.anthropic_base()),
-            )
-            .unwrap(),
+            anthropic::model("claude-sonnet-4-5", config.base_url(server.base_url())).unwrap(),
         ),
     }
 }
