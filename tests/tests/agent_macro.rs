@@ -403,7 +403,6 @@ async fn a_declared_agent_works_as_a_dyn_agent_with_run_time_lifecycle_checks() 
 
 #[test]
 fn a_shared_model_is_used_as_it_is_not_wrapped_again() {
-    use patinox::agent::Runnable;
     use patinox::model::LanguageModel;
 
     let model: Arc<dyn LanguageModel> = Arc::new(ScriptedModel::new([]));
