@@ -29,6 +29,14 @@
 //! recorder or a test can stand in for it. Between turns a run is a
 //! [`RunState`], plain serializable data.
 //!
+//! # Conversations
+//!
+//! A [`Conversation`] keeps one conversation's history across runs: each of
+//! its runs passes the history so far in [`RunOptions`], fitted to a
+//! [`TokenBudget`] (a [`HistoryPolicy`]) before every request, and counts its
+//! usage against the conversation's own [`UsageLimits`]. It saves to
+//! versioned JSON and resumes from it ([`SavedConversation`]).
+//!
 //! # Declaring an agent: `#[agent]`
 //!
 //! `#[agent]` on a struct generates a typestate builder (`Struct::builder()`)
@@ -130,6 +138,8 @@
 //! within the turn limit; then the run fails with
 //! [`PatinoxError::Validation`](crate::PatinoxError::Validation).
 
+mod budget;
+mod conversation;
 mod handle;
 mod history;
 mod run;
@@ -138,6 +148,13 @@ mod structured;
 
 use async_trait::async_trait;
 
+pub use budget::{
+    BYTES_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS, TOOL_CALL_OVERHEAD_TOKENS, TokenBudget,
+};
+pub use conversation::{
+    CONVERSATION_FORMAT_VERSION, Conversation, ConversationStream, DEFAULT_TOKEN_BUDGET,
+    SavedConversation,
+};
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
 pub use history::HistoryPolicy;
 pub use run::{
