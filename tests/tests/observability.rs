@@ -315,3 +315,26 @@ async fn a_retry_is_an_event_of_the_chat_span() {
     assert_eq!(chat.events, ["retrying model call"]);
     assert_eq!(chat.field("error.type"), None);
 }
+
+#[tokio::test]
+async fn a_streamed_run_has_the_same_spans() {
+    use futures_util::StreamExt;
+
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _default = tracing::subscriber::set_default(subscriber);
+    let runner = runner(false);
+    let events: Vec<_> = runner.run_stream("Weather in Paris?").collect().await;
+    assert!(events.iter().all(Result::is_ok));
+
+    let (agent_id, _) = capture.only("invoke_agent");
+    let (_, tool) = capture.only("execute_tool");
+    assert_eq!(tool.parent, Some(agent_id));
+    let chats = capture.named("chat");
+    assert_eq!(chats.len(), 2);
+    assert!(chats.iter().all(|(_, chat)| chat.parent == Some(agent_id)));
+    assert_eq!(
+        chats[1].1.field("gen_ai.response.finish_reasons"),
+        Some("stop")
+    );
+}
