@@ -184,7 +184,7 @@ impl Runner {
 }
 
 /// `model` as a shared model: itself when it already is one.
-fn shared<M: LanguageModel + 'static>(model: M) -> Arc<dyn LanguageModel> {
+pub(crate) fn shared<M: LanguageModel + 'static>(model: M) -> Arc<dyn LanguageModel> {
     match (&model as &dyn Any).downcast_ref::<Arc<dyn LanguageModel>>() {
         Some(shared) => Arc::clone(shared),
         None => Arc::new(model),

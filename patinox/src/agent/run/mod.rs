@@ -62,9 +62,9 @@ impl Runner {
 
     /// Runs one conversation on `input` and parses the final answer as `T`,
     /// once. An answer that does not parse goes back to the model with the
-    /// error, up to [`RunnerBuilder::output_retries`] times; then the run fails
+    /// error, up to [`RunnerBuilder::output_retries`](crate::agent::RunnerBuilder::output_retries) times; then the run fails
     /// with [`PatinoxError::Validation`]. Build the runner with
-    /// [`RunnerBuilder::output::<T>()`](RunnerBuilder::output) so that the
+    /// [`RunnerBuilder::output::<T>()`](crate::agent::RunnerBuilder::output) so that the
     /// model is asked for `T`'s schema.
     ///
     /// ```
