@@ -14,6 +14,8 @@
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
 //! - [`memory`]: pools, async resource guards, a resource registry, shared
 //!   configuration and memory-mapped reads.
+//! - `mcp` (feature `mcp`): Model Context Protocol servers' tools in an
+//!   agent, and tools or agents served as an MCP server.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
 //!
 //! ```
@@ -36,6 +38,8 @@
 
 pub mod agent;
 pub mod error;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod memory;
 pub mod model;
 pub mod monitor;

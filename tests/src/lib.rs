@@ -83,3 +83,6 @@ impl Tool for RecordingTool {
         }
     }
 }
+
+mod mcp_fixture;
+pub use mcp_fixture::{WAIT_CALLS, WaitCalls, mcp_fixture_tools};

@@ -107,6 +107,7 @@ mod default_model;
 mod handle;
 mod runner;
 mod structured;
+mod tool_source;
 
 use async_trait::async_trait;
 
@@ -116,6 +117,7 @@ pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,
 };
 pub use structured::{JsonOutput, output_instructions, parse_output};
+pub use tool_source::ToolSource;
 
 use crate::error::Result;
 use crate::model::{Message, Usage};

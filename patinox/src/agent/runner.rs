@@ -1,5 +1,6 @@
 //! The agent loop.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use async_trait::async_trait;
 use futures_util::FutureExt;
 use futures_util::future::join_all;
 
-use super::{Agent, Health, RunResult};
+use super::{Agent, Health, RunResult, ToolSource};
 use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result, ValidationError};
 use crate::memory::ResourceRegistry;
 use crate::model::{CompletionRequest, LanguageModel, Message, ModelSettings, ToolCall, Usage};
@@ -52,6 +53,9 @@ pub struct Runner {
     instructions: Option<String>,
     model: Arc<dyn LanguageModel>,
     tools: ToolSet,
+    /// The builder's own tools, kept to rebuild `tools` when a source changes.
+    fixed_tools: Vec<Arc<dyn Tool>>,
+    tool_sources: Vec<Arc<dyn ToolSource>>,
     validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
     max_turns: u32,
@@ -82,6 +86,7 @@ pub struct RunnerBuilder {
     instructions: Option<String>,
     model: Arc<dyn LanguageModel>,
     tools: Vec<Arc<dyn Tool>>,
+    tool_sources: Vec<Arc<dyn ToolSource>>,
     validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
     max_turns: u32,
@@ -109,6 +114,7 @@ impl Runner {
             instructions: None,
             model: Arc::new(model),
             tools: Vec::new(),
+            tool_sources: Vec::new(),
             validators: Vec::new(),
             monitors: Vec::new(),
             max_turns: DEFAULT_MAX_TURNS,
@@ -182,14 +188,19 @@ impl Runner {
         }
         messages.push(Message::user(input));
         let mut usage = Usage::default();
+        // Borrowed until a tool source changes: a run without sources copies nothing.
+        let mut tools = Cow::Borrowed(&self.tools);
 
         for turn in 1..=self.max_turns {
+            if let Some(changed) = self.changed_tools().await? {
+                tools = Cow::Owned(changed);
+            }
             self.emit(&Event::ModelRequest {
                 turn,
                 messages: messages.len(),
             });
             let request = CompletionRequest::new(&messages)
-                .with_tools(self.tools.specs())
+                .with_tools(tools.specs())
                 .with_settings(self.settings.clone());
             let response = self.model.complete(request).await?;
             usage += response.usage;
@@ -242,7 +253,7 @@ impl Runner {
                 response
                     .tool_calls
                     .iter()
-                    .map(|call| self.call_tool(call, &context)),
+                    .map(|call| self.call_tool(call, &context, &tools)),
             )
             .await;
             messages.push(Message::Assistant {
@@ -266,9 +277,14 @@ impl Runner {
 
     /// Runs one tool call; every failure becomes an error result for the model,
     /// except a validator's rejection, which ends the run.
-    async fn call_tool(&self, call: &ToolCall, context: &RunContext) -> Result<Message> {
-        let Some(tool) = self.tools.get(&call.name) else {
-            let available: Vec<&str> = self.tools.specs().iter().map(|s| s.name()).collect();
+    async fn call_tool(
+        &self,
+        call: &ToolCall,
+        context: &RunContext,
+        tools: &ToolSet,
+    ) -> Result<Message> {
+        let Some(tool) = tools.get(&call.name) else {
+            let available: Vec<&str> = tools.specs().iter().map(|s| s.name()).collect();
             return Ok(Message::tool_error(
                 call,
                 format!(
@@ -329,6 +345,22 @@ impl Runner {
             ok,
         });
         Ok(message)
+    }
+
+    /// The tools again when a [`ToolSource`] reports a change, else `None`.
+    async fn changed_tools(&self) -> Result<Option<ToolSet>> {
+        if !self.tool_sources.iter().any(|source| source.changed()) {
+            return Ok(None);
+        }
+        let mut tools = self.fixed_tools.clone();
+        for source in &self.tool_sources {
+            if source.changed() {
+                tools.extend(source.refresh().await?);
+            } else {
+                tools.extend(source.current());
+            }
+        }
+        ToolSet::new(tools).map(Some)
     }
 
     fn validation_failure(&self, validator: &str, outcome: ValidationOutcome) -> PatinoxError {
@@ -398,6 +430,15 @@ impl RunnerBuilder {
     /// Adds a shared tool.
     pub fn shared_tool(mut self, tool: Arc<dyn Tool>) -> Self {
         self.tools.push(tool);
+        self
+    }
+
+    /// Adds tools that may change while the agent lives (an MCP server's,
+    /// see [`ToolSource`]): the agent starts with their
+    /// [`current`](ToolSource::current) tools and takes up the refreshed ones
+    /// at the start of the turn after a change.
+    pub fn tool_source(mut self, source: Arc<dyn ToolSource>) -> Self {
+        self.tool_sources.push(source);
         self
     }
 
@@ -487,11 +528,17 @@ impl RunnerBuilder {
                 .with_key("max_turns")
                 .into());
         }
+        let mut tools = self.tools.clone();
+        for source in &self.tool_sources {
+            tools.extend(source.current());
+        }
         Ok(Runner {
             name: self.name,
             instructions: self.instructions,
             model: self.model,
-            tools: ToolSet::new(self.tools)?,
+            tools: ToolSet::new(tools)?,
+            fixed_tools: self.tools,
+            tool_sources: self.tool_sources,
             validators: self.validators,
             monitors: self.monitors,
             max_turns: self.max_turns,
