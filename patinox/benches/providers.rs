@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use patinox::model::sse::SseDecoder;
+use patinox::model::internals::SseDecoder;
 use patinox::model::{CompletionRequest, LanguageModel, Message, ProviderConfig, openai};
 use support::{SYSTEM, USER, bare_messages, bare_request, start_mock};
 

@@ -541,10 +541,10 @@ impl From<reqwest::Error> for PatinoxError {
             NetworkErrorKind::Timeout
         } else if err.is_connect() {
             NetworkErrorKind::Connect
+        } else if err.is_body() || err.is_request() || body_broke(&err) {
+            NetworkErrorKind::Interrupted
         } else if err.is_decode() {
             NetworkErrorKind::Decode
-        } else if err.is_body() || err.is_request() {
-            NetworkErrorKind::Interrupted
         } else {
             NetworkErrorKind::Other
         };
@@ -552,6 +552,15 @@ impl From<reqwest::Error> for PatinoxError {
             .with_source(err)
             .into()
     }
+}
+
+/// Whether the body broke while being read. reqwest reports that as a
+/// decode error of `bytes()` whose source is a body error: the connection
+/// failed, the bytes were never wrong, so a retry may succeed.
+fn body_broke(err: &reqwest::Error) -> bool {
+    std::error::Error::source(err)
+        .and_then(|source| source.downcast_ref::<reqwest::Error>())
+        .is_some_and(reqwest::Error::is_body)
 }
 
 impl From<config::ConfigError> for PatinoxError {

@@ -49,6 +49,33 @@ pub mod validate;
 
 pub use error::{PatinoxError, Result};
 
+/// Implements Patinox's async traits by hand: put `#[patinox::async_trait]`
+/// on an `impl` of [`Tool`](tool::Tool), [`Validator`](validate::Validator),
+/// [`LanguageModel`](model::LanguageModel) or [`Agent`](agent::Agent), the
+/// traits with `async` methods. It is the [`async-trait`](https://docs.rs/async-trait) attribute, re-exported so
+/// that such an impl needs no dependency of its own and always matches the
+/// version the traits were declared with.
+///
+/// ```
+/// use patinox::async_trait;
+/// use patinox::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
+///
+/// struct NotEmpty;
+///
+/// #[async_trait]
+/// impl Validator for NotEmpty {
+///     fn name(&self) -> &str { "not_empty" }
+///     fn stage(&self) -> ValidationStage { ValidationStage::Output }
+///     async fn validate(&self, target: ValidationTarget<'_>) -> ValidationOutcome {
+///         match target {
+///             ValidationTarget::Output("") => ValidationOutcome::retry("Say something."),
+///             _ => ValidationOutcome::Pass,
+///         }
+///     }
+/// }
+/// ```
+pub use async_trait::async_trait;
+
 /// Turns a struct into an agent with a typestate builder and a typestate
 /// lifecycle; see [the `agent` module](mod@agent#declaring-an-agent-agent).
 pub use patinox_macros::agent;
@@ -92,10 +119,12 @@ pub use patinox_macros::agent;
 /// - **Parameters**: every parameter is an argument in the JSON Schema, described
 ///   by its own doc comment (`/// text` before the parameter) or by a `# Arguments`
 ///   entry (`` * `name` - text ``). Its type must implement `serde::Deserialize` and
-///   `schemars::JsonSchema`: scalars, `String`, `Vec<T>`, `HashMap<String, T>`, your
-///   own structs and enums. `Option<T>` is optional; everything else is required.
+///   `schemars::JsonSchema`: scalars, `String`, `Vec<T>`, `HashMap<String, T>`, tuples,
+///   your own structs and enums. `Option<T>` is optional; everything else is required.
 ///   `#[serde(...)]` and `#[schemars(...)]` attributes on a parameter apply to its
-///   schema field. Unknown arguments are rejected.
+///   schema field. Unknown arguments are rejected. All of these, maps and tuples
+///   included, have an OpenAI strict form ([`schema`](mod@schema#maps-and-tuples));
+///   a `serde_json::Value` argument is sent without strict mode.
 /// - **Context**: a first parameter `&RunContext<D>` is not an argument; the agent
 ///   passes its dependencies (`Runner::builder(..).deps(Arc::new(d))`). If the agent's
 ///   dependencies are not a `D`, the call fails with [`ToolError::MissingDeps`](tool::ToolError::MissingDeps).
@@ -194,5 +223,5 @@ pub mod prelude {
     pub use crate::model::{LanguageModel, Message, ToolSpec};
     pub use crate::tool::{RunContext, Tool, ToolError, ToolResult};
     pub use crate::validate::{ValidationOutcome, ValidationStage, Validator};
-    pub use crate::{agent, tool, validator};
+    pub use crate::{agent, async_trait, tool, validator};
 }

@@ -62,7 +62,10 @@ impl GeneratedSpec {
         if arguments.get().trim() == "null" {
             return serde_json::from_str("{}").map_err(ToolError::invalid_arguments);
         }
-        crate::schema::parse_arguments(self.spec.parameters(), arguments)
+        Ok(crate::schema::parse_arguments(
+            self.spec.parameters(),
+            arguments,
+        )?)
     }
 
     /// Whether the schema could be built.

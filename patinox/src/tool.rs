@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{ConfigurationError, Result};
 use crate::model::ToolSpec;
+use crate::schema::ArgumentsError;
 
 /// Dependencies of a run, type-erased so that `dyn Tool` can carry them.
 pub type AnyDeps = dyn Any + Send + Sync;
@@ -148,6 +149,12 @@ impl ToolError {
     }
 }
 
+impl From<ArgumentsError> for ToolError {
+    fn from(err: ArgumentsError) -> Self {
+        Self::InvalidArguments(err.message().to_owned())
+    }
+}
+
 /// A tool's result: JSON text for the model.
 pub type ToolResult = std::result::Result<String, ToolError>;
 
@@ -158,7 +165,7 @@ pub type ToolResult = std::result::Result<String, ToolError>;
 /// schema is only known at run time.
 ///
 /// ```
-/// use async_trait::async_trait;
+/// use patinox::async_trait;
 /// use patinox::model::ToolSpec;
 /// use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
 /// use serde_json::{json, value::RawValue};

@@ -115,7 +115,7 @@ impl<E: fmt::Display> From<Result<(), E>> for ValidationOutcome {
 /// Object safe and `Send + Sync`. Prefer `#[validator]` on a function.
 ///
 /// ```
-/// use async_trait::async_trait;
+/// use patinox::async_trait;
 /// use patinox::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
 ///
 /// struct NoShouting;

@@ -9,8 +9,8 @@
 mod support;
 
 use patinox::Result;
-use patinox::model::anthropic::AnthropicModel;
-use patinox::model::sse::SseDecoder;
+use patinox::model::anthropic;
+use patinox::model::internals::SseDecoder;
 use patinox::model::{
     CompletionRequest, CompletionResponse, FinishReason, LanguageModel, Message, ProviderConfig,
     StreamEvent, openai, openrouter,
@@ -36,7 +36,7 @@ async fn parse(file: &str) -> (Vec<StreamEvent>, Result<CompletionResponse>) {
         .await;
     let config = ProviderConfig::new().api_key("k").base_url(server.uri());
     let model: Box<dyn LanguageModel> = match file.split('/').next() {
-        Some("anthropic") => Box::new(AnthropicModel::new("claude", config).unwrap()),
+        Some("anthropic") => Box::new(anthropic::model("claude", config).unwrap()),
         Some("openrouter") => Box::new(openrouter::model("m", config).unwrap()),
         _ => Box::new(openai::model("m", config).unwrap()),
     };

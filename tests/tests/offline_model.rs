@@ -2,7 +2,7 @@
 //! satisfy them, and nothing may panic it.
 
 use patinox::model::offline::OfflineModel;
-use patinox::model::{CompletionRequest, LanguageModel, Message, ToolSpec};
+use patinox::model::{CompletionRequest, LanguageModel, Message, ResponseFormat, ToolSpec};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -111,4 +111,97 @@ async fn after_the_tool_result_it_answers_in_text_quoting_the_result() {
         response.content.as_deref(),
         Some(r#"(offline model) `lookup` returned {"found":true}."#)
     );
+}
+
+async fn structured_answer(schema: &Value, messages: &[Message]) -> Value {
+    let raw = serde_json::value::to_raw_value(schema).unwrap();
+    let request = CompletionRequest::new(messages)
+        .with_response_format(ResponseFormat::json_schema("Answer", raw.into(), true));
+    let response = OfflineModel::new().complete(request).await.unwrap();
+    assert!(response.tool_calls.is_empty());
+    serde_json::from_str(response.content.as_deref().unwrap()).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn structured_answers_always_satisfy_the_schema(schema in root_object(), user in ".{0,80}") {
+        let answer = runtime().block_on(structured_answer(&schema, &[Message::user(user)]));
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&answer).map(|e| e.to_string()).collect();
+        prop_assert!(errors.is_empty(), "{answer} violates {schema}: {errors:?}");
+    }
+}
+
+fn forecast_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "city": {"type": "string"},
+            "celsius": {"type": "number"},
+            "summary": {"type": "string"}
+        },
+        "required": ["city", "celsius", "summary"],
+        "additionalProperties": false
+    })
+}
+
+#[tokio::test]
+async fn a_structured_answer_takes_fields_from_the_tool_result() {
+    let call =
+        patinox::model::ToolCall::new("c1", "get_temperature", r#"{"city":"Oslo"}"#).unwrap();
+    let messages = [
+        Message::user("How warm is it in Oslo?"),
+        Message::Assistant {
+            content: None,
+            tool_calls: vec![call.clone()],
+        },
+        Message::tool_result(&call, r#"{"city":"Oslo","celsius":4.5}"#),
+    ];
+    let answer = structured_answer(&forecast_schema(), &messages).await;
+    assert_eq!(answer["city"], "Oslo");
+    assert_eq!(answer["celsius"], 4.5);
+    assert!(answer["summary"].is_string());
+}
+
+#[tokio::test]
+async fn validator_feedback_never_becomes_tool_arguments() {
+    let tools = [ToolSpec::new(
+        "get_temperature",
+        "Temperature of a city",
+        &json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+    )
+    .unwrap()];
+    let call =
+        patinox::model::ToolCall::new("c1", "get_temperature", r#"{"city":"Paris"}"#).unwrap();
+    let history = [
+        Message::system("You forecast weather."),
+        Message::user("How warm is it in Paris?"),
+        Message::Assistant {
+            content: None,
+            tool_calls: vec![call.clone()],
+        },
+        Message::tool_result(&call, r#"{"celsius":18.5}"#),
+        Message::Assistant {
+            content: Some("Mild.".into()),
+            tool_calls: Vec::new(),
+        },
+        Message::user("Not accepted. Try again and mention Berlin Or London"),
+    ];
+    let response = OfflineModel::new()
+        .complete(CompletionRequest::new(&history).with_tools(&tools))
+        .await
+        .unwrap();
+    assert!(response.tool_calls.is_empty(), "{:?}", response.tool_calls);
+    let text = response.content.unwrap();
+    assert!(text.contains("18.5") && !text.contains("Berlin"), "{text}");
+
+    // A new question after an answer is a question, with its own tool call.
+    let mut next = history.to_vec();
+    next.pop();
+    next.push(Message::user("And in Rome?"));
+    let response = OfflineModel::new()
+        .complete(CompletionRequest::new(&next).with_tools(&tools))
+        .await
+        .unwrap();
+    assert_eq!(response.tool_calls[0].arguments.get(), r#"{"city":"Rome"}"#);
 }

@@ -9,7 +9,7 @@ mod support;
 
 use patinox::PatinoxError;
 use patinox::error::RecoveryStrategy;
-use patinox::model::anthropic::AnthropicModel;
+use patinox::model::anthropic::{self, AnthropicModel};
 use patinox::model::{
     CompletionRequest, CompletionResponse, FinishReason, LanguageModel, Message, ProviderConfig,
     ToolCall, ToolChoice, ToolSpec,
@@ -20,7 +20,7 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};
 
 fn model(server: &MockServer) -> AnthropicModel {
-    AnthropicModel::new(
+    anthropic::model(
         "claude-opus-4-8",
         ProviderConfig::new()
             .api_key("sk-ant-test")
@@ -237,7 +237,7 @@ async fn structured_output_matches_the_recorded_request() {
             schema.into(),
             true,
         ));
-    let model = AnthropicModel::new(
+    let model = anthropic::model(
         "claude-sonnet-4-5",
         ProviderConfig::new().api_key("k").base_url(server.uri()),
     )

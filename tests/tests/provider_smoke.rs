@@ -9,7 +9,7 @@
 mod support;
 
 use futures_util::StreamExt;
-use patinox::model::anthropic::AnthropicModel;
+use patinox::model::anthropic;
 use patinox::model::{
     CompletionRequest, LanguageModel, Message, ProviderConfig, StreamEvent, openai, openrouter,
 };
@@ -52,7 +52,7 @@ async fn openai_answers() {
 async fn anthropic_answers() {
     if let Some(key) = key("ANTHROPIC_API_KEY") {
         let config = ProviderConfig::new().api_key(key);
-        smoke(&AnthropicModel::new("claude-haiku-4-5", config).unwrap()).await;
+        smoke(&anthropic::model("claude-haiku-4-5", config).unwrap()).await;
     }
 }
 

@@ -279,36 +279,61 @@ fn configuration_key(err: PatinoxError) -> (String, Option<String>) {
 }
 
 #[test]
-fn a_map_argument_is_sent_without_strict_mode() {
+fn a_map_argument_is_a_list_of_entries_in_strict_mode() {
     let spec = tool_spec::<LabelArgs>("label", "Labels a resource.").unwrap();
-    assert!(spec.strict_parameters().is_none());
+    let labels = json!({"additionalProperties": {"type": "string"}, "type": "object"});
+    assert_eq!(json(spec.parameters())["properties"]["labels"], labels);
     assert_eq!(
-        json(spec.parameters())["properties"]["labels"],
-        json!({"additionalProperties": {"type": "string"}, "type": "object"})
+        strict(&spec)["properties"]["labels"],
+        json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"key": {"type": "string"}, "value": {"type": "string"}},
+                "required": ["key", "value"],
+                "additionalProperties": false
+            }
+        })
+    );
+    assert!(strict_tool_spec::<LabelArgs>("label", "Labels a resource.").is_ok());
+}
+
+#[test]
+fn tuples_and_integer_keys_have_strict_forms() {
+    let spec = tool_spec::<RestockArgs>("restock", "Restocks.").unwrap();
+    let schema = strict(&spec);
+    assert_eq!(
+        schema["properties"]["span"],
+        json!({
+            "description": "A pair.",
+            "type": "object",
+            "properties": {
+                "0": {"type": "integer", "minimum": 0, "maximum": 255},
+                "1": {"type": "string"}
+            },
+            "required": ["0", "1"],
+            "additionalProperties": false
+        })
+    );
+    assert_eq!(
+        schema["properties"]["by_id"]["items"]["properties"]["key"],
+        json!({"type": "string", "pattern": "^\\d+$"})
+    );
+    assert_eq!(
+        schema["properties"]["limits"]["anyOf"][1],
+        json!({"type": "null"})
+    );
+    assert_eq!(
+        schema["properties"]["nested"]["description"],
+        "Maps of maps of lists. (default: [])"
     );
 }
 
 #[test]
-fn strict_registration_of_a_map_names_the_tool_and_the_path() {
-    let err = strict_tool_spec::<LabelArgs>("label", "Labels a resource.").unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "configuration error in `/properties/labels/additionalProperties`: tool `label`: \
-         an object with arbitrary keys (a map such as `HashMap<String, T>`) \
-         cannot be expressed in OpenAI strict mode"
-    );
-    let (_, key) = configuration_key(err);
-    assert_eq!(
-        key.as_deref(),
-        Some("/properties/labels/additionalProperties")
-    );
-}
-
-#[derive(serde::Deserialize, schemars::JsonSchema)]
-#[allow(dead_code)]
-struct Moves {
-    /// A fixed-size pair.
-    from_to: (u8, u8),
+fn a_structured_output_with_a_map_has_no_strict_form() {
+    // Outputs are deserialized as sent, so the entry form would not parse.
+    assert!(output_schema::<LabelArgs>().strict().is_none());
+    assert!(output_schema::<ShipArgs>().strict().is_some());
 }
 
 #[derive(serde::Deserialize, schemars::JsonSchema)]
@@ -319,25 +344,36 @@ struct Patch {
     value: serde_json::Value,
 }
 
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Tagged {
+    id: String,
+    #[serde(flatten)]
+    extra: std::collections::HashMap<String, String>,
+}
+
 #[test]
-fn tuples_and_any_value_arguments_are_reported_where_they_are() {
-    let cases = [
-        (
-            strict_tool_spec::<Moves>("moves", "Moves.").unwrap_err(),
-            "/properties/from_to/prefixItems",
-            "tuple",
-        ),
-        (
-            strict_tool_spec::<Patch>("patch", "Patches.").unwrap_err(),
-            "/properties/value",
-            "any value",
-        ),
-    ];
-    for (err, path, what) in cases {
-        let (message, key) = configuration_key(err);
-        assert_eq!(key.as_deref(), Some(path), "{message}");
-        assert!(message.contains(what), "{message}");
-    }
+fn strict_registration_of_an_any_value_names_the_tool_and_the_path() {
+    let err = strict_tool_spec::<Patch>("patch", "Patches.").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "configuration error in `/properties/value`: tool `patch`: \
+         a schema that accepts any value (such as `serde_json::Value`) \
+         cannot be expressed in OpenAI strict mode"
+    );
+    let (_, key) = configuration_key(err);
+    assert_eq!(key.as_deref(), Some("/properties/value"));
+    // Without strict registration the tool is still offered, non-strict.
+    let spec = tool_spec::<Patch>("patch", "Patches.").unwrap();
+    assert!(spec.strict_parameters().is_none());
+}
+
+#[test]
+fn a_flattened_map_is_reported_where_it_is() {
+    let (message, key) =
+        configuration_key(strict_tool_spec::<Tagged>("tagged", "Tags.").unwrap_err());
+    assert_eq!(key.as_deref(), Some("/additionalProperties"), "{message}");
+    assert!(message.contains("arbitrary keys"), "{message}");
 }
 
 #[test]

@@ -133,9 +133,10 @@ fn unexpressible_parts_are_reported_by_json_pointer() {
             "/properties/a b~1c/additionalProperties",
         ),
         (
-            object(
-                json!({"m": {"type": "object", "patternProperties": {"^x": {"type": "string"}}}}),
-            ),
+            object(json!({"m": {"type": "object", "patternProperties": {
+                "^x": {"type": "string"},
+                "^y": {"type": "integer"}
+            }}})),
             "/properties/m/patternProperties",
         ),
         (
@@ -176,6 +177,72 @@ fn unexpressible_parts_are_reported_by_json_pointer() {
             "{message}"
         );
     }
+}
+
+#[test]
+fn maps_become_entry_lists_and_tuples_objects_of_positions() {
+    let schema = strict(object(json!({
+        "scores": {
+            "type": "object",
+            "description": "Scores by player.",
+            "additionalProperties": {"type": "integer", "minimum": 0},
+            "minProperties": 1,
+            "maxProperties": 8,
+            "default": {"ada": 3}
+        },
+        "pair": {
+            "type": ["array", "null"],
+            "prefixItems": [{"type": "string"}, {"type": "boolean"}],
+            "minItems": 2,
+            "maxItems": 2
+        }
+    })));
+    assert_eq!(
+        schema["properties"]["scores"],
+        json!({
+            "description": "Scores by player. (default: [{\"key\":\"ada\",\"value\":3}])",
+            "anyOf": [
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 8,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "key": {"type": "string"},
+                            "value": {"type": "integer", "minimum": 0}
+                        },
+                        "required": ["key", "value"],
+                        "additionalProperties": false
+                    }
+                },
+                {"type": "null"}
+            ]
+        })
+    );
+    assert_eq!(
+        schema["properties"]["pair"],
+        json!({
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {"0": {"type": "string"}, "1": {"type": "boolean"}},
+                    "required": ["0", "1"],
+                    "additionalProperties": false
+                },
+                {"type": "null"}
+            ]
+        })
+    );
+}
+
+#[test]
+fn a_map_of_values_of_any_shape_is_reported_at_its_values() {
+    let (message, key) = refused(object(json!({
+        "extra": {"type": "object", "additionalProperties": true}
+    })));
+    assert_eq!(key, "/properties/extra/additionalProperties", "{message}");
+    assert!(message.contains("any value"), "{message}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use patinox::model::anthropic::AnthropicModel;
+use patinox::model::anthropic;
 use patinox::model::fallback::FallbackModel;
 use patinox::model::retry::{RetryModel, RetryPolicy};
 use patinox::model::{
@@ -44,7 +44,7 @@ fn models(base: &str) -> Vec<Arc<dyn LanguageModel>> {
     };
     vec![
         Arc::new(openai::model("gpt-4o-mini", config()).unwrap()),
-        Arc::new(AnthropicModel::new("claude", config()).unwrap()),
+        Arc::new(anthropic::model("claude", config()).unwrap()),
         Arc::new(openrouter::model("openai/gpt-4o", config()).unwrap()),
         Arc::new(ollama::model("llama3.2", config()).unwrap()),
         Arc::new(lmstudio::model("local", config()).unwrap()),
@@ -136,7 +136,7 @@ fn the_canary_key_never_leaks() {
     });
     let config = || ProviderConfig::new().api_key(CANARY_KEY);
     seen.push(format!("{:?}", openai::model("m", config()).unwrap()));
-    seen.push(format!("{:?}", AnthropicModel::new("m", config()).unwrap()));
+    seen.push(format!("{:?}", anthropic::model("m", config()).unwrap()));
     seen.push(format!("{:?}", ProviderConfig::new().api_key(CANARY_KEY)));
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(

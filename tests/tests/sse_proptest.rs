@@ -7,7 +7,7 @@
 
 mod support;
 
-use patinox::model::sse::SseDecoder;
+use patinox::model::internals::SseDecoder;
 use proptest::prelude::*;
 
 type Event = (String, String, Option<String>);
@@ -15,7 +15,7 @@ type Event = (String, String, Option<String>);
 fn decode(chunks: &[&[u8]]) -> Vec<Event> {
     let mut decoder = SseDecoder::new();
     let mut out = Vec::new();
-    let mut push = |e: patinox::model::sse::SseEvent<'_>| {
+    let mut push = |e: patinox::model::internals::SseEvent<'_>| {
         out.push((
             e.event.to_owned(),
             e.data.to_owned(),

@@ -19,7 +19,7 @@
 //! | `output = T` | structured output: runs return `RunResult<T>` (`T: Deserialize + JsonSchema`) |
 //! | `deps = D` | dependencies, required by the builder and handed to tools as `&RunContext<D>` |
 //! | `instructions = "..."` | the system instructions (default: the struct's doc comment) |
-//! | `model = "provider:id"` | a default model, which makes `.model(..)` optional (see [`DefaultModel`]) |
+//! | `model = "provider:id"` | a default model, which makes `.model(..)` optional (see [`DefaultModel`](crate::model::DefaultModel)) |
 //! | `name = "..."` | the agent's name in errors and monitors (default: the struct's name) |
 //!
 //! The builder has one method per member: `.model(..)`, one per struct field,
@@ -103,7 +103,6 @@
 //! turn limit ([`JsonOutput`]); a run whose answer never parses fails with
 //! [`PatinoxError::Validation`](crate::PatinoxError::Validation).
 
-mod default_model;
 mod handle;
 mod runner;
 mod structured;
@@ -111,7 +110,6 @@ mod tool_source;
 
 use async_trait::async_trait;
 
-pub use default_model::DefaultModel;
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Runnable, Started, Stopped};
 pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,

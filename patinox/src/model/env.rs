@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::anthropic::AnthropicModel;
 use super::http::ProviderConfig;
 use super::offline::OfflineModel;
-use super::{LanguageModel, ModelId, lmstudio, ollama, openai, openrouter};
+use super::retry::{RetryModel, RetryPolicy};
+use super::{LanguageModel, ModelId, anthropic, lmstudio, ollama, openai, openrouter};
 use crate::error::{ConfigurationError, Result};
 
 /// Where [`from_vars`] looks for local servers, and how long it waits.
@@ -45,7 +45,9 @@ impl LocalProbe {
 }
 
 /// Picks a model from the process environment and logs (at `info`) which one
-/// it chose; see [`from_vars`] for the rules.
+/// it chose; see [`from_vars`] for the rules. A provider's model retries
+/// failed calls with [`RetryPolicy::default()`]; [`from_env_with`] takes
+/// another policy.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -60,7 +62,27 @@ impl LocalProbe {
 /// A [`crate::PatinoxError::Configuration`] when the environment names a
 /// provider but its settings are invalid.
 pub async fn from_env() -> Result<Arc<dyn LanguageModel>> {
-    from_vars(|name| std::env::var(name).ok(), &LocalProbe::default()).await
+    from_env_with(RetryPolicy::default()).await
+}
+
+/// [`from_env`] with the retry policy `retry`.
+///
+/// ```
+/// use patinox::model::retry::RetryPolicy;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// // Each call is made once: a 503 or a 429 ends it.
+/// let model = patinox::model::from_env_with(RetryPolicy::none()).await?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As [`from_env`].
+pub async fn from_env_with(retry: RetryPolicy) -> Result<Arc<dyn LanguageModel>> {
+    let var = |name: &str| std::env::var(name).ok();
+    from_vars_with(var, &LocalProbe::default(), retry).await
 }
 
 /// Picks a model from variables read through `var`, in this order:
@@ -77,7 +99,8 @@ pub async fn from_env() -> Result<Arc<dyn LanguageModel>> {
 ///
 /// `OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, `OPENROUTER_BASE_URL`,
 /// `OLLAMA_BASE_URL` and `LMSTUDIO_BASE_URL` override a provider's URL.
-/// Keys are never logged.
+/// Keys are never logged. Provider models retry with [`RetryPolicy::default()`]
+/// ([`from_vars_with`] takes another policy).
 ///
 /// ```
 /// use patinox::model::{from_vars, LocalProbe};
@@ -98,6 +121,35 @@ pub async fn from_vars(
     var: impl Fn(&str) -> Option<String>,
     probe: &LocalProbe,
 ) -> Result<Arc<dyn LanguageModel>> {
+    from_vars_with(var, probe, RetryPolicy::default()).await
+}
+
+/// [`from_vars`] with the retry policy `retry` ([`RetryPolicy::none()`] turns retries off).
+///
+/// ```
+/// use patinox::model::{from_vars_with, LocalProbe};
+/// use patinox::model::retry::RetryPolicy;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let vars = |name: &str| match name {
+///     "OPENAI_API_KEY" => Some("sk-example".to_owned()),
+///     "OPENAI_BASE_URL" => Some("http://127.0.0.1:8080/v1".to_owned()),
+///     _ => None,
+/// };
+/// let model = from_vars_with(vars, &LocalProbe::disabled(), RetryPolicy::none()).await?;
+/// assert_eq!(model.id().to_string(), "openai:gpt-4o-mini");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As [`from_vars`].
+pub async fn from_vars_with(
+    var: impl Fn(&str) -> Option<String>,
+    probe: &LocalProbe,
+    retry: RetryPolicy,
+) -> Result<Arc<dyn LanguageModel>> {
     let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
     let (model, reason): (Arc<dyn LanguageModel>, &str) = if let Some(spec) = var("PATINOX_MODEL") {
         let id: ModelId = spec.parse().map_err(|_| {
@@ -107,7 +159,7 @@ pub async fn from_vars(
             .with_key("PATINOX_MODEL")
             .with_origin("environment")
         })?;
-        (build(&id, &var)?, "PATINOX_MODEL")
+        (build(&id, &var, &retry)?, "PATINOX_MODEL")
     } else if let Some(id) = [
         ("OPENAI_API_KEY", "openai:gpt-4o-mini"),
         ("ANTHROPIC_API_KEY", "anthropic:claude-sonnet-4-5"),
@@ -117,8 +169,8 @@ pub async fn from_vars(
     .find(|(key, _)| var(key).is_some())
     .map(|(_, id)| id)
     {
-        (build(&id.parse()?, &var)?, "API key variable")
-    } else if let Some(model) = local(&var, probe).await? {
+        (build(&id.parse()?, &var, &retry)?, "API key variable")
+    } else if let Some(model) = local(&var, probe, &retry).await? {
         (model, "local server")
     } else {
         (Arc::new(OfflineModel::new()), "no provider configured")
@@ -128,7 +180,8 @@ pub async fn from_vars(
 }
 
 /// Builds the model `id` names, taking its key (`<PROVIDER>_API_KEY`) and
-/// base URL (`<PROVIDER>_BASE_URL`) from the process environment.
+/// base URL (`<PROVIDER>_BASE_URL`) from the process environment. A
+/// provider's model retries with [`RetryPolicy::default()`]; see [`from_id_with`].
 ///
 /// ```
 /// use patinox::model::from_id;
@@ -146,12 +199,44 @@ pub async fn from_vars(
 /// # Errors
 /// A [`crate::PatinoxError::Configuration`] for an unknown provider or a missing key.
 pub fn from_id(id: &ModelId) -> Result<Arc<dyn LanguageModel>> {
-    build(id, &|name: &str| {
-        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-    })
+    from_id_with(id, RetryPolicy::default())
 }
 
-fn build(id: &ModelId, var: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn LanguageModel>> {
+/// [`from_id`] with the retry policy `retry`.
+///
+/// ```
+/// use std::time::Duration;
+/// use patinox::model::from_id_with;
+/// use patinox::model::retry::RetryPolicy;
+///
+/// let patient = RetryPolicy::default().max_attempts(5).base_delay(Duration::from_secs(1));
+/// let model = from_id_with(&"offline:patinox".parse()?, patient)?;
+/// assert_eq!(model.id().provider(), "offline");
+/// # Ok::<(), patinox::PatinoxError>(())
+/// ```
+///
+/// # Errors
+/// As [`from_id`].
+pub fn from_id_with(id: &ModelId, retry: RetryPolicy) -> Result<Arc<dyn LanguageModel>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    build(id, &var, &retry)
+}
+
+/// `model` behind a [`RetryModel`], unless `retry` allows no retries: one
+/// `Arc`, one wrapper, nothing to add per call when retries are off.
+fn retrying<M: LanguageModel + 'static>(model: M, retry: &RetryPolicy) -> Arc<dyn LanguageModel> {
+    if retry.retries() == 0 {
+        Arc::new(model)
+    } else {
+        Arc::new(RetryModel::new(model, retry.clone()))
+    }
+}
+
+fn build(
+    id: &ModelId,
+    var: &impl Fn(&str) -> Option<String>,
+    retry: &RetryPolicy,
+) -> Result<Arc<dyn LanguageModel>> {
     let provider = id.provider();
     let upper = provider.to_ascii_uppercase();
     let mut config = ProviderConfig::new();
@@ -174,11 +259,12 @@ fn build(id: &ModelId, var: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn 
     }
     let name = id.model();
     Ok(match provider {
-        "openai" => Arc::new(openai::model(name, config)?),
-        "anthropic" => Arc::new(AnthropicModel::new(name, config)?),
-        "openrouter" => Arc::new(openrouter::model(name, config)?),
-        "ollama" => Arc::new(ollama::model(name, config)?),
-        "lmstudio" => Arc::new(lmstudio::model(name, config)?),
+        "openai" => retrying(openai::model(name, config)?, retry),
+        "anthropic" => retrying(anthropic::model(name, config)?, retry),
+        "openrouter" => retrying(openrouter::model(name, config)?, retry),
+        "ollama" => retrying(ollama::model(name, config)?, retry),
+        "lmstudio" => retrying(lmstudio::model(name, config)?, retry),
+        // The offline model cannot fail in a way a retry would fix.
         "offline" => Arc::new(OfflineModel::new()),
         other => {
             return Err(ConfigurationError::new(format!(
@@ -206,6 +292,7 @@ struct ListedModel {
 async fn local(
     var: &impl Fn(&str) -> Option<String>,
     probe: &LocalProbe,
+    retry: &RetryPolicy,
 ) -> Result<Option<Arc<dyn LanguageModel>>> {
     let ollama_url = var("OLLAMA_BASE_URL").or_else(|| probe.ollama.clone());
     let lmstudio_url = var("LMSTUDIO_BASE_URL").or_else(|| probe.lmstudio.clone());
@@ -226,13 +313,12 @@ async fn local(
         None => ProviderConfig::new(),
     };
     if let Some(name) = ollama_model {
-        return Ok(Some(Arc::new(ollama::model(&name, config(ollama_url))?)));
+        let model = ollama::model(&name, config(ollama_url))?;
+        return Ok(Some(retrying(model, retry)));
     }
     if let Some(name) = lmstudio_model {
-        return Ok(Some(Arc::new(lmstudio::model(
-            &name,
-            config(lmstudio_url),
-        )?)));
+        let model = lmstudio::model(&name, config(lmstudio_url))?;
+        return Ok(Some(retrying(model, retry)));
     }
     Ok(None)
 }

@@ -440,19 +440,7 @@ pub(crate) fn redact(message: &str, key: Option<&SecretString>) -> String {
 
 /// The delay a response asks for: `retry-after-ms` (OpenAI), else `Retry-After`
 /// in seconds or as an HTTP date (relative to `now`).
-///
-/// ```
-/// use std::time::{Duration, SystemTime};
-/// use reqwest::header::{HeaderMap, HeaderValue};
-/// use patinox::model::retry_after;
-///
-/// let mut headers = HeaderMap::new();
-/// headers.insert("retry-after", HeaderValue::from_static("3"));
-/// assert_eq!(retry_after(&headers, SystemTime::now()), Some(Duration::from_secs(3)));
-/// headers.insert("retry-after-ms", HeaderValue::from_static("250"));
-/// assert_eq!(retry_after(&headers, SystemTime::now()), Some(Duration::from_millis(250)));
-/// ```
-pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
         && ms.is_finite()
@@ -471,6 +459,18 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_prefers_milliseconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        let now = SystemTime::now();
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(3)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("250"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_millis(250)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("-1"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(3)));
+    }
 
     #[test]
     fn retry_after_reads_http_dates() {

@@ -5,18 +5,44 @@
 //!   it calls a declared tool and answers from its result.
 //! - [`scripted::ScriptedModel`]: replays given responses and records the requests,
 //!   for tests.
-//! - Providers: [`openai`], [`anthropic`], [`openrouter`], [`ollama`],
-//!   [`lmstudio`] (the last three and OpenAI share [`ChatCompletionsModel`]),
-//!   each configured by a [`ProviderConfig`] (key, base URL, headers,
-//!   timeouts, response-size cap).
+//! - Providers, each built the same way, `provider::model(name, config)` with
+//!   a [`ProviderConfig`] (key, base URL, headers, timeouts, response-size
+//!   cap): [`openai::model`], [`anthropic::model`], [`openrouter::model`],
+//!   [`ollama::model`], [`lmstudio::model`], and [`chat_completions::model`]
+//!   for any other server that speaks the Chat Completions API. A request's
+//!   [`ResponseFormat`] is sent the way each provider supports structured
+//!   output natively.
 //! - Resilience: [`retry::RetryModel`] (backoff with full jitter, honours
 //!   `Retry-After`), [`circuit::CircuitBreakerModel`], [`fallback::FallbackModel`].
-//! - [`sse`]: the `text/event-stream` decoder behind every streaming provider.
-//! - [`from_env`]: picks a model from the environment.
+//! - [`from_env`], [`from_id`] and [`DefaultModel`] (the model of
+//!   `#[agent(model = "..")]`): a model chosen by name or by the environment.
+//!
+//! ## Retries are on by default
+//!
+//! Models made by [`from_env`], [`from_vars`], [`from_id`] and
+//! [`DefaultModel`] retry as the official OpenAI and Anthropic SDKs do: 2
+//! retries with exponential backoff and full jitter, honouring `Retry-After`
+//! and `retry-after-ms`, on connection errors, 408, 409, 429 and 5xx, and on a
+//! stream that fails before its first event ([`retry::RetryPolicy::default`]).
+//! Choose another policy, or none, in code:
+//!
+//! ```
+//! use patinox::model::{DefaultModel, from_id_with};
+//! use patinox::model::retry::RetryPolicy;
+//!
+//! let once = from_id_with(&"offline:patinox".parse()?, RetryPolicy::none())?;
+//! let patient = DefaultModel::new("openai:gpt-4o-mini".parse()?)
+//!     .retry_policy(RetryPolicy::default().max_attempts(5));
+//! # Ok::<(), patinox::PatinoxError>(())
+//! ```
+//!
+//! A model built directly (`openai::model(..)`) makes each call once; wrap it
+//! in a [`retry::RetryModel`] to retry.
 
 pub mod anthropic;
-mod chat_completions;
+pub mod chat_completions;
 pub mod circuit;
+mod default_model;
 mod env;
 pub mod fallback;
 mod http;
@@ -27,9 +53,16 @@ pub mod openai;
 pub mod openrouter;
 pub mod retry;
 pub mod scripted;
-pub mod sse;
+mod sse;
 mod streaming;
 mod types;
+
+/// Internals the benchmarks and the decoder's property tests measure; not
+/// part of the API.
+#[doc(hidden)]
+pub mod internals {
+    pub use super::sse::{SseDecoder, SseEvent};
+}
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -38,8 +71,11 @@ use async_trait::async_trait;
 use futures_util::Stream;
 
 pub use chat_completions::ChatCompletionsModel;
-pub use env::{LocalProbe, from_env, from_id, from_vars};
-pub use http::{DEFAULT_MAX_RESPONSE_BYTES, ProviderConfig, retry_after};
+pub use default_model::DefaultModel;
+pub use env::{
+    LocalProbe, from_env, from_env_with, from_id, from_id_with, from_vars, from_vars_with,
+};
+pub use http::{DEFAULT_MAX_RESPONSE_BYTES, ProviderConfig};
 pub use types::{
     CompletionRequest, CompletionResponse, FinishReason, Message, ModelId, ModelSettings,
     ResponseFormat, ToolCall, ToolChoice, ToolSpec, Usage,

@@ -3,18 +3,28 @@
 //! It makes every example and test run without a key or a network, and it is
 //! honest about what it is: no language understanding, only a fixed procedure.
 //!
-//! 1. If the conversation since the last user message has no tool result and
+//! 1. If the conversation since the user's question has no tool result and
 //!    a tool is offered, it calls the first tool whose schema it can satisfy,
 //!    with arguments built from that schema and the user's words.
-//! 2. Once tool results are in, it answers in plain text quoting them.
+//! 2. Once tool results are in, it answers quoting them.
 //! 3. With no tools, it answers by restating the user's message.
+//!
+//! A request with a [`ResponseFormat`](super::ResponseFormat) (structured
+//! output) is answered with a JSON value valid for its schema instead of
+//! text: properties named like a field of a tool result take that value, the
+//! rest come from the user's words.
+//!
+//! A user message right after one of its answers is read as a new question
+//! only if it is phrased as one (it ends with `?`); otherwise it is feedback
+//! on that answer (an output validator asking again), and the model answers
+//! the original question again. Words of feedback never become tool arguments.
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use super::{
-    CompletionRequest, CompletionResponse, LanguageModel, Message, ModelId, ToolCall, ToolSpec,
-    Usage,
+    CompletionRequest, CompletionResponse, LanguageModel, Message, ModelId, ResponseFormat,
+    ToolCall, ToolSpec, Usage,
 };
 use crate::error::Result;
 
@@ -38,6 +48,28 @@ use crate::error::Result;
 ///     .await?;
 /// assert_eq!(response.tool_calls[0].name, "get_weather");
 /// assert_eq!(response.tool_calls[0].arguments.get(), r#"{"city":"Paris"}"#);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Structured output:
+///
+/// ```
+/// use std::sync::Arc;
+/// use patinox::model::{CompletionRequest, LanguageModel, Message, ResponseFormat};
+/// use patinox::model::offline::OfflineModel;
+/// use serde_json::value::RawValue;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let schema: Arc<RawValue> = RawValue::from_string(
+///     r#"{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}},"required":["city","days"],"additionalProperties":false}"#.into(),
+/// )?.into();
+/// let messages = [Message::user("Plan 3 days in Rome")];
+/// let request = CompletionRequest::new(&messages)
+///     .with_response_format(ResponseFormat::json_schema("Trip", schema, true));
+/// let response = OfflineModel::new().complete(request).await?;
+/// assert_eq!(response.content.as_deref(), Some(r#"{"city":"Rome","days":3}"#));
 /// # Ok(())
 /// # }
 /// ```
@@ -69,14 +101,12 @@ impl LanguageModel for OfflineModel {
 
     async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
         let messages = request.messages;
-        let last_user = messages
-            .iter()
-            .rposition(|m| matches!(m, Message::User { .. }));
-        let user_text = last_user
+        let question = question(messages);
+        let user_text = question
             .and_then(|i| messages[i].text())
             .unwrap_or_default();
-        let since_user = &messages[last_user.map_or(0, |i| i + 1)..];
-        let results: Vec<(&str, &str, bool)> = since_user
+        let since_question = &messages[question.map_or(0, |i| i + 1)..];
+        let results: Vec<ToolResult<'_>> = since_question
             .iter()
             .filter_map(|m| match m {
                 Message::Tool {
@@ -90,20 +120,24 @@ impl LanguageModel for OfflineModel {
             .collect();
         let usage = Usage::new(estimate_tokens(messages), 0);
 
-        let response = if !results.is_empty() {
-            CompletionResponse::text(answer_from_results(&results))
-        } else if let Some(call) = request
-            .tools
-            .iter()
-            .find_map(|tool| plan_call(tool, user_text, messages.len()))
+        let planned_call = || {
+            request
+                .tools
+                .iter()
+                .find_map(|tool| plan_call(tool, user_text, messages.len()))
+        };
+        let response = if results.is_empty()
+            && let Some(call) = planned_call()
         {
             CompletionResponse::tool_calls(vec![call])
-        } else if user_text.is_empty() {
-            CompletionResponse::text("(offline model) There is no question to answer.")
         } else {
-            CompletionResponse::text(format!(
-                "(offline model) You said: {user_text}. Configure a provider for real answers."
-            ))
+            let text = answer_text(&results, user_text);
+            match &request.response_format {
+                Some(format) => CompletionResponse::text(
+                    structured_answer(format, user_text, &results).unwrap_or(text),
+                ),
+                None => CompletionResponse::text(text),
+            }
         };
         let output_tokens = response
             .content
@@ -118,6 +152,60 @@ impl LanguageModel for OfflineModel {
     }
 }
 
+/// A tool result: the tool's name, its content, whether it failed.
+type ToolResult<'a> = (&'a str, &'a str, bool);
+
+/// The index of the user message being answered: the last one, unless it is
+/// feedback on an answer (it follows a final answer and is not a question),
+/// in which case the one that answer was for.
+fn question(messages: &[Message]) -> Option<usize> {
+    let is_user = |m: &Message| matches!(m, Message::User { .. });
+    let mut index = messages.iter().rposition(is_user)?;
+    while index > 0 && is_final_answer(&messages[index - 1]) && !is_question(&messages[index]) {
+        match messages[..index - 1].iter().rposition(is_user) {
+            Some(earlier) => index = earlier,
+            None => break,
+        }
+    }
+    Some(index)
+}
+
+fn is_final_answer(message: &Message) -> bool {
+    matches!(message, Message::Assistant { tool_calls, .. } if tool_calls.is_empty())
+}
+
+fn is_question(message: &Message) -> bool {
+    message.text().is_some_and(|t| t.trim_end().ends_with('?'))
+}
+
+fn answer_text(results: &[ToolResult<'_>], user_text: &str) -> String {
+    if !results.is_empty() {
+        answer_from_results(results)
+    } else if user_text.is_empty() {
+        "(offline model) There is no question to answer.".to_owned()
+    } else {
+        format!("(offline model) You said: {user_text}. Configure a provider for real answers.")
+    }
+}
+
+/// A JSON answer valid for `format`'s schema, or `None` if this procedure
+/// cannot build one.
+fn structured_answer(
+    format: &ResponseFormat,
+    user_text: &str,
+    results: &[ToolResult<'_>],
+) -> Option<String> {
+    let schema: Value = serde_json::from_str(format.schema().get()).ok()?;
+    let mut words = Words::new(user_text);
+    for (_, content, is_error) in results {
+        if !is_error && let Ok(Value::Object(fields)) = serde_json::from_str(content) {
+            words.known.extend(fields);
+        }
+    }
+    let value = arguments_for(&schema, &schema, &mut words, 0)?;
+    serde_json::to_string(&value).ok()
+}
+
 fn estimate_tokens(messages: &[Message]) -> u64 {
     // About four bytes a token, the usual rule of thumb for English text.
     messages
@@ -126,7 +214,7 @@ fn estimate_tokens(messages: &[Message]) -> u64 {
         .sum()
 }
 
-fn answer_from_results(results: &[(&str, &str, bool)]) -> String {
+fn answer_from_results(results: &[ToolResult<'_>]) -> String {
     let parts: Vec<String> = results
         .iter()
         .map(|(name, content, is_error)| {
@@ -149,11 +237,13 @@ fn plan_call(tool: &ToolSpec, user_text: &str, seq: usize) -> Option<ToolCall> {
 }
 
 /// Picks values from the user's text: capitalised words and quoted strings
-/// first (likely names), then numbers.
+/// first (likely names), then numbers; and from `known` fields (of tool
+/// results) for properties of the same name.
 struct Words<'a> {
     candidates: Vec<&'a str>,
     numbers: Vec<f64>,
     fallback: &'a str,
+    known: Map<String, Value>,
 }
 
 impl<'a> Words<'a> {
@@ -178,6 +268,7 @@ impl<'a> Words<'a> {
             candidates,
             numbers,
             fallback: tokens.last().copied().unwrap_or("example"),
+            known: Map::new(),
         }
     }
 
@@ -281,10 +372,11 @@ fn object_for(schema: &Value, root: &Value, words: &mut Words<'_>, depth: usize)
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
             if required.contains(&name.as_str()) {
-                out.insert(
-                    name.clone(),
-                    arguments_for(property, root, words, depth + 1)?,
-                );
+                let value = match words.known.get(name) {
+                    Some(known) if fits(property, root, known) => known.clone(),
+                    _ => arguments_for(property, root, words, depth + 1)?,
+                };
+                out.insert(name.clone(), value);
             }
         }
     }
@@ -293,6 +385,48 @@ fn object_for(schema: &Value, root: &Value, words: &mut Words<'_>, depth: usize)
         return None;
     }
     Some(Value::Object(out))
+}
+
+/// Whether `value`, a scalar, plainly satisfies `schema` (a `$ref`, a type
+/// and its bounds, an enum); anything more complex is built from the schema.
+fn fits(schema: &Value, root: &Value, value: &Value) -> bool {
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| resolve_ref(root, r))
+    {
+        return fits(target, root, value);
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        return allowed.contains(value);
+    }
+    let constrained = [
+        "const",
+        "anyOf",
+        "oneOf",
+        "pattern",
+        "minLength",
+        "maxLength",
+    ];
+    if constrained.iter().any(|key| schema.get(key).is_some()) {
+        return false;
+    }
+    let within = |n: f64| {
+        schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_none_or(|min| n >= min)
+            && schema
+                .get("maximum")
+                .and_then(Value::as_f64)
+                .is_none_or(|max| n <= max)
+    };
+    match (primary_type(schema), value) {
+        (Some("string"), Value::String(_)) | (Some("boolean"), Value::Bool(_)) => true,
+        (Some("number"), Value::Number(n)) => n.as_f64().is_some_and(within),
+        (Some("integer"), Value::Number(n)) => n.as_i64().is_some_and(|i| within(i as f64)),
+        _ => false,
+    }
 }
 
 fn primary_type(schema: &Value) -> Option<&str> {

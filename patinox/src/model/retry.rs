@@ -3,13 +3,22 @@
 //! [`RetryModel`] wraps any [`LanguageModel`]. What is retried is decided by
 //! [`PatinoxError::recovery_strategy`]: only `Retry` errors (408, 409, 429,
 //! 5xx, Anthropic's 529, connect and timeout failures), never 400, 401, 403,
-//! 404 or 422. The delay before attempt `n` is uniform in
-//! `[0, min(max_delay, base_delay × 2ⁿ)]` ("full jitter"), or the server's
+//! 404 or 422. The delay before retry `n` is uniform in
+//! `[0, min(max_backoff, base_delay × 2ⁿ)]` ("full jitter"), or the server's
 //! `Retry-After` / `retry-after-ms` when it sent one. A retry that would end
 //! after `max_elapsed` is not attempted.
 //!
-//! A stream is retried only until it starts: once events have been yielded,
-//! replaying them would duplicate output.
+//! A stream is retried until its first event: a request refused outright, or
+//! a stream whose first item is a retryable error, is tried again; once an
+//! event has been yielded, replaying would duplicate output.
+//!
+//! Models made by [`from_env`](super::from_env), [`from_id`](super::from_id)
+//! and `#[agent(model = "..")]` ([`DefaultModel`](super::DefaultModel)) retry
+//! with [`RetryPolicy::default()`], the policy of the official OpenAI and
+//! Anthropic SDKs. Pass another policy, or [`RetryPolicy::none()`], to
+//! [`from_id_with`](super::from_id_with),
+//! [`from_env_with`](super::from_env_with) or
+//! [`DefaultModel::retry_policy`](super::DefaultModel::retry_policy).
 //!
 //! ```
 //! use std::time::Duration;
@@ -29,33 +38,61 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::StreamExt;
 use tokio::time::Instant;
 
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::{PatinoxError, RecoveryStrategy, Result};
 
 /// How many times, and how patiently, to retry.
+///
+/// ```
+/// use std::time::Duration;
+/// use patinox::model::retry::RetryPolicy;
+///
+/// // The default: 2 retries, as the official OpenAI and Anthropic SDKs do.
+/// assert_eq!(RetryPolicy::default().retries(), 2);
+/// // Never retry.
+/// assert_eq!(RetryPolicy::none().retries(), 0);
+/// // More patient than the default.
+/// let patient = RetryPolicy::default().max_attempts(6).max_backoff(Duration::from_secs(20));
+/// assert_eq!(patient.retries(), 5);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
     base_delay: Duration,
+    max_backoff: Duration,
     max_delay: Duration,
     max_elapsed: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, 500 ms base delay, 30 s cap per delay, 120 s in total.
+    /// The official SDKs' policy: 3 attempts (2 retries), backoff from 500 ms
+    /// doubling up to 8 s, a server's `Retry-After` honoured up to 60 s,
+    /// 120 s in total.
     fn default() -> Self {
         Self {
             max_attempts: 3,
             base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(8),
+            max_delay: Duration::from_secs(60),
             max_elapsed: Duration::from_secs(120),
         }
     }
 }
 
 impl RetryPolicy {
+    /// No retries: every call is made once.
+    pub fn none() -> Self {
+        Self::default().max_attempts(1)
+    }
+
+    /// How many retries follow a failed first attempt.
+    pub fn retries(&self) -> u32 {
+        self.max_attempts - 1
+    }
+
     /// Attempts in total, the first included (at least 1).
     #[must_use]
     pub fn max_attempts(mut self, attempts: u32) -> Self {
@@ -67,6 +104,13 @@ impl RetryPolicy {
     #[must_use]
     pub fn base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
+        self
+    }
+
+    /// The ceiling of the exponential backoff (a server's `Retry-After` may ask for more).
+    #[must_use]
+    pub fn max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
         self
     }
 
@@ -99,6 +143,7 @@ impl RetryPolicy {
         let ceiling = self
             .base_delay
             .saturating_mul(2u32.saturating_pow(retry))
+            .min(self.max_backoff)
             .min(self.max_delay);
         Some(ceiling.mul_f64(jitter()))
     }
@@ -181,7 +226,20 @@ impl<M: LanguageModel> LanguageModel for RetryModel<M> {
     }
 
     async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
-        self.run(|| self.inner.stream(request.clone())).await
+        self.run(|| async {
+            let mut stream = self.inner.stream(request.clone()).await?;
+            // A stream that fails before its first event has delivered
+            // nothing: retrying it is as safe as retrying a refused request.
+            match stream.next().await {
+                Some(Err(error)) if error.is_retryable() => Err(error),
+                Some(first) => {
+                    Ok(Box::pin(futures_util::stream::iter([first]).chain(stream))
+                        as ResponseStream)
+                }
+                None => Ok(stream),
+            }
+        })
+        .await
     }
 }
 

@@ -18,7 +18,7 @@
 //! event left without its final blank line, because real streams end that way.
 //!
 //! ```
-//! use patinox::model::sse::SseDecoder;
+//! use patinox::model::internals::SseDecoder;
 //!
 //! let mut decoder = SseDecoder::new();
 //! let mut seen = Vec::new();

@@ -343,6 +343,15 @@ impl ResponseFormat {
     pub fn strict(&self) -> bool {
         self.strict
     }
+
+    /// The request in words, for a model without native structured output.
+    pub(crate) fn prompt_instructions(&self) -> String {
+        format!(
+            "Give your final answer as a single JSON value, with no other text, \
+             that matches this JSON Schema:\n{}",
+            self.schema.get()
+        )
+    }
 }
 
 impl<'a> CompletionRequest<'a> {

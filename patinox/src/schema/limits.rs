@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::strict::{Outcome, fail, has_type};
+use super::node::has_type;
 
 /// Object nesting levels OpenAI accepts in a strict schema.
 const MAX_NESTING: usize = 10;
@@ -21,33 +21,28 @@ struct Counts {
     enum_values: usize,
 }
 
-pub(crate) fn check_limits(schema: &Value) -> Outcome {
+/// Checks a strict schema against the limits; the error says which one it
+/// passes, and applies to the schema as a whole.
+pub(crate) fn check_limits(schema: &Value) -> Result<(), String> {
     let mut counts = Counts::default();
     count(schema, &mut counts);
     if counts.properties > MAX_PROPERTIES {
-        return fail(
-            "",
-            format!(
-                "{} object properties (at most {MAX_PROPERTIES})",
-                counts.properties
-            ),
-        );
+        return Err(format!(
+            "{} object properties (at most {MAX_PROPERTIES})",
+            counts.properties
+        ));
     }
     if counts.enum_values > MAX_ENUM_VALUES {
-        return fail(
-            "",
-            format!(
-                "{} enum values (at most {MAX_ENUM_VALUES})",
-                counts.enum_values
-            ),
-        );
+        return Err(format!(
+            "{} enum values (at most {MAX_ENUM_VALUES})",
+            counts.enum_values
+        ));
     }
     let depth = object_depth(schema, schema, &mut Vec::new());
     if depth > MAX_NESTING {
-        return fail(
-            "",
-            format!("{depth} levels of object nesting (at most {MAX_NESTING})"),
-        );
+        return Err(format!(
+            "{depth} levels of object nesting (at most {MAX_NESTING})"
+        ));
     }
     Ok(())
 }

@@ -18,7 +18,7 @@
 //!
 //! [`output_schema`] gives the same two forms for a structured output type
 //! (`response_format` `json_schema`), and [`parse_arguments`] reads a
-//! model's arguments back into the parameter type.
+//! model's arguments, in either form, back into the parameter type.
 //!
 //! # What strict mode changes
 //!
@@ -45,28 +45,64 @@
 //!   dropped: the type and bounds say the same. Annotations without meaning
 //!   for the model (`examples`, `deprecated`, `$comment`, extension
 //!   keywords) are dropped.
+//! - Maps and tuples, which strict mode cannot say, are sent in a form it
+//!   can (see below).
 //! - What cannot be expressed is reported with the JSON Pointer of the part
-//!   of the canonical schema that says it: maps (`HashMap<String, T>`,
-//!   `additionalProperties` with a schema, `patternProperties`), tuples
-//!   (`prefixItems`), any-value schemas (`serde_json::Value`), `not`,
-//!   `if`/`then`/`else`, `allOf` with several schemas, more than 10 levels of
-//!   object nesting, more than 5000 properties or 1000 enum values.
+//!   of the canonical schema that says it: any-value schemas
+//!   (`serde_json::Value`, and so `serde_json::Map<String, Value>`), an
+//!   object with both named properties and arbitrary keys (a
+//!   `#[serde(flatten)]` map), `patternProperties` with several patterns,
+//!   `not`, `if`/`then`/`else`, `allOf` with several schemas (a flattened
+//!   enum), more than 10 levels of object nesting, more than 5000 properties
+//!   or 1000 enum values.
+//!
+//! # Maps and tuples
+//!
+//! Strict mode has no "object with any keys" and no "array whose items
+//! differ", so in the strict schema
+//!
+//! - a map (`HashMap<String, V>`, `BTreeMap<K, V>`, any object schema with
+//!   an `additionalProperties` schema or one `patternProperties` pattern) is
+//!   a list of `{"key": …, "value": …}` entries: `{"a": 1}` is sent as
+//!   `[{"key": "a", "value": 1}]`. Integer keys keep their pattern
+//!   (`"^\d+$"`), `minProperties`/`maxProperties` become
+//!   `minItems`/`maxItems`.
+//! - a tuple (`(u8, String)`, `prefixItems`) is a closed object whose
+//!   properties are the positions: `[1, "x"]` is sent as `{"0": 1, "1": "x"}`.
+//!
+//! [`parse_arguments`] (which every `#[tool]` calls) turns them back before
+//! deserializing, wherever they are: inside structs, enums, `Option`s,
+//! lists and other maps. The canonical schema keeps the plain forms, which
+//! Anthropic and non-strict OpenAI tools send; both are accepted, and a map
+//! schema never admits an array nor a tuple schema an object, so the form
+//! that arrived is never in doubt. A repeated key or a malformed entry is an
+//! [`ArgumentsError`] the model reads, never a silently dropped value.
+//!
+//! Structured outputs are deserialized as the model sends them, without
+//! this translation, so [`output_schema`] gives a type with a map or a
+//! tuple no strict form.
 //!
 //! # Types strict mode cannot express
 //!
-//! A map argument is legitimate: Anthropic and non-strict OpenAI accept it.
-//! So [`tool_spec`] still returns a spec for such a type, without a strict
-//! schema (`strict_parameters()` is `None`, and providers send the tool
-//! with `strict: false`), and logs a `tracing` warning naming the tool and
-//! the offending path. Code that needs strict mode calls
-//! [`strict_tool_spec`], which returns that reason as a
+//! Every argument type built from scalars, strings, lists, maps, tuples,
+//! options, structs and enums (serde's derives, without `flatten`) has a
+//! strict form. What remains is a value that can be anything
+//! (`serde_json::Value`): strict mode would need its shape. Such a type is
+//! legitimate for Anthropic and non-strict OpenAI, so [`tool_spec`] still
+//! returns a spec, without a strict schema (`strict_parameters()` is `None`,
+//! and providers send the tool with `strict: false`), and logs a `tracing`
+//! warning naming the tool and the offending path. Code that requires strict
+//! mode calls [`strict_tool_spec`], which returns that reason as a
 //! [`PatinoxError::Configuration`] when the tool is registered;
-//! [`strict_schema`] returns it for any schema.
+//! [`strict_schema`] returns it for any schema. Prefer a typed argument (an
+//! enum, a struct, a map of a known value type) where strict mode matters.
 //! The check cannot happen at compile time: whether a type's schema has a
 //! strict form is only known once its `JsonSchema` impl has run.
 
 mod arguments;
 mod limits;
+mod node;
+mod reshape;
 mod strict;
 
 use std::sync::Arc;
@@ -79,7 +115,8 @@ use serde_json::value::RawValue;
 use crate::error::{PatinoxError, Result};
 use crate::model::ToolSpec;
 
-pub use arguments::parse_arguments;
+pub use arguments::{ArgumentsError, parse_arguments};
+use strict::StandIns;
 
 /// The [`ToolSpec`] of a tool whose arguments deserialize into `T`, with an
 /// OpenAI strict schema when `T` has one.
@@ -131,13 +168,22 @@ pub fn tool_spec<T: JsonSchema>(name: &str, description: &str) -> Result<ToolSpe
 /// use patinox::schema::strict_tool_spec;
 ///
 /// #[derive(serde::Deserialize, schemars::JsonSchema)]
-/// struct Args {
+/// struct Labels {
 ///     labels: HashMap<String, String>,
 /// }
 ///
-/// let err = strict_tool_spec::<Args>("tag", "Tags a resource.").unwrap_err();
-/// assert!(err.to_string().contains("`tag`"));
-/// assert!(err.to_string().contains("/properties/labels/additionalProperties"));
+/// #[derive(serde::Deserialize, schemars::JsonSchema)]
+/// struct Patch {
+///     /// Any JSON value.
+///     value: serde_json::Value,
+/// }
+///
+/// // A map has a strict form (a list of entries)...
+/// assert!(strict_tool_spec::<Labels>("label", "Labels a resource.").is_ok());
+/// // ...a value of any shape has not.
+/// let err = strict_tool_spec::<Patch>("patch", "Patches a resource.").unwrap_err();
+/// assert!(err.to_string().contains("`patch`"));
+/// assert!(err.to_string().contains("/properties/value"));
 /// ```
 ///
 /// # Errors
@@ -181,10 +227,12 @@ fn parameters_schema<T: JsonSchema>() -> Value {
     schema
 }
 
-/// The OpenAI strict-mode form of a JSON Schema whose root is an object
-/// schema, for strict tools and for `response_format` `json_schema`.
+/// The OpenAI strict-mode form of a tool's parameter schema, whose root is
+/// an object schema.
 ///
-/// See the [module docs](self) for what changes.
+/// See the [module docs](self) for what changes. Maps and tuples take their
+/// strict stand-in forms, which [`parse_arguments`] reads back; for a
+/// `response_format`, whose answer is read without it, use [`output_schema`].
 ///
 /// ```
 /// use serde_json::json;
@@ -209,10 +257,10 @@ fn parameters_schema<T: JsonSchema>() -> Value {
 ///
 /// # Errors
 /// A [`PatinoxError::Configuration`] whose `key` is the JSON Pointer of the
-/// part strict mode cannot express, such as `/properties/labels/additionalProperties`
-/// for a map.
+/// part strict mode cannot express, such as `/properties/value` for a
+/// `serde_json::Value`.
 pub fn strict_schema(schema: &Value) -> Result<Value> {
-    Ok(strict::make_strict(schema)?)
+    strict::make_strict(schema, StandIns::Allowed)
 }
 
 fn strict_raw(schema: &Value) -> Result<Arc<RawValue>> {
@@ -253,7 +301,8 @@ impl OutputSchema {
     }
 
     /// The OpenAI strict form, when the type has one (the root must be an
-    /// object: wrap enums and scalars in a struct).
+    /// object: wrap enums and scalars in a struct; maps and tuples, which
+    /// tool arguments send in stand-in forms, have none here).
     pub fn strict(&self) -> Option<&Value> {
         self.strict.as_ref()
     }
@@ -275,7 +324,7 @@ impl OutputSchema {
 /// ```
 pub fn output_schema<T: JsonSchema>() -> OutputSchema {
     let schema = canonical_schema::<T>();
-    let strict = strict::make_strict(&schema).ok();
+    let strict = strict::make_strict(&schema, StandIns::Refused).ok();
     OutputSchema {
         name: output_name(&T::schema_name()),
         schema,

@@ -5,6 +5,8 @@
 //! nullable); what strict mode cannot say is either moved into the node's
 //! `description`, so the model still reads it, or reported with the JSON
 //! Pointer of the node, when dropping it would change which values are valid.
+//! Maps and tuples, which strict mode cannot say either, get the stand-ins of
+//! [`reshape`](super::reshape) where the reader turns them back.
 
 use std::collections::BTreeMap;
 
@@ -13,9 +15,11 @@ use serde_json::{Map, Value, json};
 use crate::error::{ConfigurationError, PatinoxError};
 
 use super::limits::check_limits;
+use super::node::{accepts_null, escape, has_type};
+use super::reshape;
 
 /// String formats strict mode accepts.
-pub(crate) const ALLOWED_FORMATS: &[&str] = &[
+const ALLOWED_FORMATS: &[&str] = &[
     "date-time",
     "time",
     "date",
@@ -89,11 +93,11 @@ const TYPES: &[&str] = &[
 
 /// Why a schema has no strict form, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StrictError {
+struct StrictError {
     /// JSON Pointer of the offending node in the input schema.
-    pub(crate) path: String,
+    path: String,
     /// What the node expresses that strict mode cannot.
-    pub(crate) reason: String,
+    reason: String,
 }
 
 impl From<StrictError> for PatinoxError {
@@ -112,17 +116,36 @@ impl From<StrictError> for PatinoxError {
     }
 }
 
-pub(crate) type Outcome<T = ()> = Result<T, StrictError>;
+type Outcome<T = ()> = Result<T, StrictError>;
 
-pub(crate) fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
+fn fail<T>(path: &str, reason: impl Into<String>) -> Outcome<T> {
     Err(StrictError {
         path: path.to_owned(),
         reason: reason.into(),
     })
 }
 
+/// Whether the strict form may send maps and tuples in the stand-in forms of
+/// [`reshape`](super::reshape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StandIns {
+    /// Yes: the value is read back through the canonical schema (tool
+    /// arguments, see [`parse_arguments`](super::parse_arguments)).
+    Allowed,
+    /// No: the value is deserialized as sent (structured outputs).
+    Refused,
+}
+
 /// The strict form of `schema`, whose root must be an object schema.
-pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
+///
+/// # Errors
+/// A [`PatinoxError::Configuration`] whose key is the JSON Pointer of the
+/// part of `schema` strict mode cannot express.
+pub(crate) fn make_strict(schema: &Value, stand_ins: StandIns) -> Result<Value, PatinoxError> {
+    Ok(strict_form(schema, stand_ins)?)
+}
+
+fn strict_form(schema: &Value, stand_ins: StandIns) -> Outcome<Value> {
     let Some(root) = schema.as_object() else {
         return fail("", "a schema that is not an object");
     };
@@ -139,6 +162,7 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
     let mut rewriter = Rewriter {
         defs,
         inlining: Vec::new(),
+        stand_ins,
     };
     // Definitions first: an error inside one is reported at its own path,
     // not at the first property that copies it in.
@@ -172,7 +196,7 @@ pub(crate) fn make_strict(schema: &Value) -> Outcome<Value> {
         out.insert("$defs".to_owned(), Value::Object(defs));
     }
     let out = Value::Object(out);
-    check_limits(&out)?;
+    check_limits(&out).or_else(|reason| fail("", reason))?;
     Ok(out)
 }
 
@@ -180,6 +204,7 @@ struct Rewriter<'a> {
     defs: Option<&'a Map<String, Value>>,
     /// Definitions being inlined, to stop at recursion.
     inlining: Vec<String>,
+    stand_ins: StandIns,
 }
 
 /// Where each keyword of a node stood in the input schema, so that errors
@@ -233,6 +258,14 @@ impl Rewriter<'_> {
                 .moved
                 .insert("anyOf".to_owned(), origins.at("oneOf"));
             node.insert("anyOf".to_owned(), one_of);
+        }
+        if self.stand_ins == StandIns::Allowed {
+            if reshape::map_parts(&node).is_some() {
+                return self.map_entries(node, &origins);
+            }
+            if reshape::tuple_items(&node).is_some() {
+                return self.tuple_positions(node, &origins);
+            }
         }
         reject_unsupported(&node, &origins)?;
         describe_constraints(&mut node);
@@ -301,6 +334,55 @@ impl Rewriter<'_> {
         result
     }
 
+    /// A map becomes a list of `{key, value}` entries; its size bounds
+    /// become the list's, and the other notes stay in the description.
+    fn map_entries(
+        &mut self,
+        mut node: Map<String, Value>,
+        origins: &Origins,
+    ) -> Outcome<Map<String, Value>> {
+        let Some(parts) = reshape::map_parts(&node) else {
+            return fail(&origins.here, "a map without a value schema");
+        };
+        let value_path = match parts.pattern {
+            Some(pattern) => format!("{}/{}", origins.at("patternProperties"), escape(pattern)),
+            None => origins.at("additionalProperties"),
+        };
+        let value = self.value(parts.value, &value_path)?;
+        let mut out = reshape::entries(parts.key, value);
+        for (from, to) in [("minProperties", "minItems"), ("maxProperties", "maxItems")] {
+            if let Some(bound) = node.remove(from) {
+                out.insert(to.to_owned(), bound);
+            }
+        }
+        if let Some(Value::Object(default)) = node.get("default") {
+            let default = reshape::as_entries(default);
+            node.insert("default".to_owned(), default);
+        }
+        Ok(stand_in(node, out, "array"))
+    }
+
+    /// A tuple becomes a closed object whose properties are its positions.
+    fn tuple_positions(
+        &mut self,
+        mut node: Map<String, Value>,
+        origins: &Origins,
+    ) -> Outcome<Map<String, Value>> {
+        let items = reshape::tuple_items(&node).unwrap_or_default().to_vec();
+        let mut strict = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            strict.push(self.value(item, &format!("{}/{index}", origins.at("prefixItems")))?);
+        }
+        // The positions say the length.
+        node.remove("minItems");
+        node.remove("maxItems");
+        if let Some(Value::Array(default)) = node.get("default") {
+            let default = reshape::as_positions(default);
+            node.insert("default".to_owned(), default);
+        }
+        Ok(stand_in(node, reshape::positions(strict), "object"))
+    }
+
     fn check_ref(&self, reference: &Value, origins: &Origins) -> Outcome {
         let reference = reference.as_str().unwrap_or_default();
         let known = reference == "#"
@@ -361,6 +443,25 @@ impl Rewriter<'_> {
         node.insert("additionalProperties".to_owned(), Value::Bool(false));
         Ok(())
     }
+}
+
+/// `out` with the notes of the node it stands in for, and nullable if
+/// that node was.
+fn stand_in(
+    mut node: Map<String, Value>,
+    mut out: Map<String, Value>,
+    kind: &str,
+) -> Map<String, Value> {
+    describe_constraints(&mut node);
+    for key in ["title", "description"] {
+        if let Some(text) = node.remove(key) {
+            out.insert(key.to_owned(), text);
+        }
+    }
+    if has_type(&node, "null") {
+        out.insert("type".to_owned(), json!([kind, "null"]));
+    }
+    split_compound_null(out)
 }
 
 /// Merges `allOf: [one]` into the node, repeatedly, since the merged schema
@@ -456,35 +557,6 @@ fn check_types(node: &Map<String, Value>, origins: &Origins) -> Outcome {
     Ok(())
 }
 
-pub(crate) fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
-    match node.get("type") {
-        Some(Value::String(name)) => name == wanted,
-        Some(Value::Array(names)) => names.iter().any(|n| n == wanted),
-        _ => false,
-    }
-}
-
-/// Whether `node` (already strict) lets `null` through.
-pub(crate) fn accepts_null(node: &Map<String, Value>) -> bool {
-    let listed = |key: &str| {
-        node.get(key)
-            .and_then(Value::as_array)
-            .is_some_and(|values| values.iter().any(Value::is_null))
-    };
-    if node.contains_key("enum") {
-        return listed("enum");
-    }
-    if let Some(constant) = node.get("const") {
-        return constant.is_null();
-    }
-    if let Some(Value::Array(variants)) = node.get("anyOf") {
-        return variants
-            .iter()
-            .any(|v| v.as_object().is_some_and(accepts_null));
-    }
-    has_type(node, "null")
-}
-
 /// An optional property becomes required-but-nullable: scalars get a type
 /// array, everything else (references, enums, objects) an `anyOf` with null.
 fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
@@ -539,8 +611,4 @@ fn split_compound_null(mut node: Map<String, Value>) -> Map<String, Value> {
     };
     node.insert("type".to_owned(), Value::String(name));
     nullable(node)
-}
-
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }

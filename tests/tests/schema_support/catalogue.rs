@@ -1,7 +1,7 @@
 //! Tool parameter types as users write them: the structs `#[tool]` derives
 //! from function parameters, one per kind of argument.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -134,7 +134,7 @@ pub struct ContactArgs {
     pub last_seen_days: Option<u32>,
 }
 
-/// A map argument: fine for Anthropic, not expressible in OpenAI strict mode.
+/// A map argument: an object for Anthropic, a list of entries in OpenAI strict mode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LabelArgs {
     pub resource: String,
@@ -154,6 +154,48 @@ pub struct MkdirArgs {
     pub root: Folder,
 }
 
+/// Stock of a shop: maps inside a struct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Inventory {
+    pub shop: String,
+    /// Units in stock, by product.
+    pub stock: HashMap<String, u32>,
+    /// Notes, when there are any.
+    pub notes: Option<BTreeMap<String, String>>,
+}
+
+/// A filter, externally tagged, with a map and a tuple in its variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub enum Filter {
+    All,
+    Labels(HashMap<String, String>),
+    Range { bounds: (u32, u32) },
+}
+
+/// `restock(..)`: every kind of map and tuple the strict form stands in for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RestockArgs {
+    /// Labels to set.
+    pub labels: HashMap<String, String>,
+    /// Where to deliver, by warehouse: a map of structs.
+    pub addresses: BTreeMap<String, Address>,
+    /// Integer keys.
+    pub by_id: BTreeMap<u32, bool>,
+    /// Per-product limits, when given.
+    pub limits: Option<HashMap<String, u32>>,
+    /// Maps of maps of lists.
+    #[serde(default)]
+    pub nested: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    pub inventory: Inventory,
+    pub filter: Filter,
+    /// A pair.
+    pub span: (u8, String),
+    /// A corner, when the area is bounded.
+    pub corner: Option<(i32, i32)>,
+    /// Tuples inside a list.
+    pub moves: Vec<(Unit, u8)>,
+}
+
 /// The tools of the catalogue whose arguments have a strict form.
 pub fn strict_tools() -> Vec<patinox::model::ToolSpec> {
     use patinox::schema::tool_spec;
@@ -166,5 +208,7 @@ pub fn strict_tools() -> Vec<patinox::model::ToolSpec> {
         tool_spec::<ShipArgs>("ship", "Ships a parcel.").unwrap(),
         tool_spec::<ContactArgs>("add_contact", "Adds a contact.").unwrap(),
         tool_spec::<MkdirArgs>("mkdir", "Creates a folder tree.").unwrap(),
+        tool_spec::<LabelArgs>("label", "Labels a resource.").unwrap(),
+        tool_spec::<RestockArgs>("restock", "Restocks the shops.").unwrap(),
     ]
 }

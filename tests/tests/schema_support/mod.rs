@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 pub mod rules;
+pub mod wire;
 
 /// Parses a pre-serialized schema.
 pub fn json(raw: &serde_json::value::RawValue) -> serde_json::Value {

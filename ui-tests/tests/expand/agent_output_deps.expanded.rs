@@ -282,7 +282,7 @@ pub mod forecaster_builder {
     impl ModelIsSet for Unset {
         fn into_model(self) -> ::std::sync::Arc<dyn ::patinox::model::LanguageModel> {
             ::std::sync::Arc::new(
-                ::patinox::agent::DefaultModel::new(
+                ::patinox::model::DefaultModel::new(
                     ::patinox::model::ModelId::new("offline", "patinox"),
                 ),
             )
@@ -342,7 +342,7 @@ pub mod forecaster_builder {
 /**Builds a [`Forecaster`] agent; start with [`Forecaster::builder`].
 
 Members:
-- `.model(..)`, optional (default: `offline:patinox`, see `patinox::agent::DefaultModel`)
+- `.model(..)`, optional (default: `offline:patinox`, see `patinox::model::DefaultModel`)
 - `.units(..)`, required
 - `.verbose(..)`, optional (default: `Default::default()`)
 - `.deps(..)`, required
@@ -367,7 +367,7 @@ pub struct ForecasterBuilder<
 impl Forecaster {
     /**Starts building a [`Forecaster`] agent.
 
-- `.model(..)`, optional (default: `offline:patinox`, see `patinox::agent::DefaultModel`)
+- `.model(..)`, optional (default: `offline:patinox`, see `patinox::model::DefaultModel`)
 - `.units(..)`, required
 - `.verbose(..)`, optional (default: `Default::default()`)
 - `.deps(..)`, required

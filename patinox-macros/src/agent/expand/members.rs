@@ -101,7 +101,7 @@ fn model_member(args: &Args, names: &Names) -> Member {
         quote! {
             impl ModelIsSet for Unset {
                 fn into_model(self) -> ::std::sync::Arc<dyn ::patinox::model::LanguageModel> {
-                    ::std::sync::Arc::new(::patinox::agent::DefaultModel::new(
+                    ::std::sync::Arc::new(::patinox::model::DefaultModel::new(
                         ::patinox::model::ModelId::new(#provider, #id),
                     ))
                 }
@@ -110,7 +110,7 @@ fn model_member(args: &Args, names: &Names) -> Member {
     });
     let doc = match &args.model {
         Some(model) => format!(
-            "- `.model(..)`, optional (default: `{}:{}`, see `patinox::agent::DefaultModel`)",
+            "- `.model(..)`, optional (default: `{}:{}`, see `patinox::model::DefaultModel`)",
             model.provider, model.model
         ),
         None => "- `.model(..)`, required".to_owned(),

@@ -3,12 +3,14 @@
 //! System messages become the top-level `system` field, tool calls and results
 //! become `tool_use` / `tool_result` blocks, tool schemas are sent as
 //! `input_schema`, and `max_tokens` (required by the API) defaults to 4096.
+//! A request's [`ResponseFormat`](crate::model::ResponseFormat) is sent as the
+//! API's structured output, `output_config.format`.
 //!
 //! ```no_run
 //! use patinox::model::{anthropic, ProviderConfig};
 //!
 //! let key = std::env::var("ANTHROPIC_API_KEY").unwrap_or_default();
-//! let model = anthropic::AnthropicModel::new("claude-sonnet-4-5", ProviderConfig::new().api_key(key))?;
+//! let model = anthropic::model("claude-sonnet-4-5", ProviderConfig::new().api_key(key))?;
 //! # Ok::<(), patinox::PatinoxError>(())
 //! ```
 
@@ -31,7 +33,35 @@ pub const API_VERSION: &str = "2023-06-01";
 /// The token limit sent when a request sets none (the API requires one).
 pub const DEFAULT_MAX_TOKENS: u32 = wire::DEFAULT_MAX_TOKENS;
 
-/// A Claude model. Owns one HTTP client, reused by every request.
+/// A Claude model (`claude-sonnet-4-5`, ...).
+///
+/// # Errors
+/// A [`crate::PatinoxError::Configuration`] if `config` has no API key and
+/// no base URL override, or the HTTP client cannot be built.
+pub fn model(name: &str, mut config: ProviderConfig) -> Result<AnthropicModel> {
+    if config.api_key.is_none() && config.base_url.is_none() {
+        return Err(ConfigurationError::new("Anthropic needs an API key")
+            .with_key("ANTHROPIC_API_KEY")
+            .into());
+    }
+    if !config.headers.contains_key("anthropic-version") {
+        config
+            .headers
+            .insert("anthropic-version", HeaderValue::from_static(API_VERSION));
+    }
+    Ok(AnthropicModel {
+        id: ModelId::new("anthropic", name),
+        http: HttpClient::new(
+            "anthropic",
+            config,
+            DEFAULT_BASE_URL,
+            "/v1/messages",
+            Auth::Header("x-api-key"),
+        )?,
+    })
+}
+
+/// A Claude model, built by [`model`]. Owns one HTTP client, reused by every request.
 #[derive(Debug)]
 pub struct AnthropicModel {
     id: ModelId,
@@ -39,34 +69,6 @@ pub struct AnthropicModel {
 }
 
 impl AnthropicModel {
-    /// A client for model `name` (`claude-sonnet-4-5`, ...).
-    ///
-    /// # Errors
-    /// A [`crate::PatinoxError::Configuration`] if `config` has no API key and
-    /// no base URL override, or the HTTP client cannot be built.
-    pub fn new(name: &str, mut config: ProviderConfig) -> Result<Self> {
-        if config.api_key.is_none() && config.base_url.is_none() {
-            return Err(ConfigurationError::new("Anthropic needs an API key")
-                .with_key("ANTHROPIC_API_KEY")
-                .into());
-        }
-        if !config.headers.contains_key("anthropic-version") {
-            config
-                .headers
-                .insert("anthropic-version", HeaderValue::from_static(API_VERSION));
-        }
-        Ok(Self {
-            id: ModelId::new("anthropic", name),
-            http: HttpClient::new(
-                "anthropic",
-                config,
-                DEFAULT_BASE_URL,
-                "/v1/messages",
-                Auth::Header("x-api-key"),
-            )?,
-        })
-    }
-
     /// The URL requests are sent to.
     pub fn endpoint(&self) -> &str {
         &self.http.url

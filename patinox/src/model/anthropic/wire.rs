@@ -63,6 +63,11 @@ impl Serialize for MessagesRequest<'_, '_> {
             map.serialize_entry("top_p", &top_p)?;
         }
         if let Some(format) = &request.response_format {
+            // Structured output rather than a forced final tool: the vendor
+            // capture (the SDK's `messages.parse`) sends `output_config.format`,
+            // the answer then arrives as ordinary text (no tool turn to hide
+            // from the history), and it composes with real tool calls, which a
+            // forced tool choice would rule out.
             map.serialize_entry(
                 "output_config",
                 &OutputConfig {

@@ -30,6 +30,9 @@ pub(crate) struct ChatRequest<'r, 'a> {
     pub(crate) request: &'r CompletionRequest<'a>,
     pub(crate) stream: bool,
     pub(crate) max_tokens_field: MaxTokensField,
+    /// Whether a `response_format` goes into the system prompt rather than
+    /// the request's own field.
+    pub(crate) schema_in_prompt: bool,
 }
 
 impl Serialize for ChatRequest<'_, '_> {
@@ -38,7 +41,19 @@ impl Serialize for ChatRequest<'_, '_> {
         let settings = &request.settings;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("model", self.model)?;
-        map.serialize_entry("messages", &Messages(request.messages))?;
+        let format = request.response_format.as_ref();
+        let (native_format, prompt_format) = if self.schema_in_prompt {
+            (None, format)
+        } else {
+            (format, None)
+        };
+        map.serialize_entry(
+            "messages",
+            &Messages {
+                messages: request.messages,
+                schema_note: prompt_format.map(ResponseFormat::prompt_instructions),
+            },
+        )?;
         if !request.tools.is_empty() {
             map.serialize_entry("tools", &Tools(request.tools))?;
             match &request.tool_choice {
@@ -67,7 +82,7 @@ impl Serialize for ChatRequest<'_, '_> {
             };
             map.serialize_entry(field, &max)?;
         }
-        if let Some(format) = &request.response_format {
+        if let Some(format) = native_format {
             map.serialize_entry("response_format", &WireFormat(format))?;
         }
         if self.stream {
@@ -100,11 +115,36 @@ struct Name<'a> {
     name: &'a str,
 }
 
-struct Messages<'a>(&'a [Message]);
+/// The conversation, with `schema_note` appended to the first system message
+/// (or sent as one when there is none).
+struct Messages<'a> {
+    messages: &'a [Message],
+    schema_note: Option<String>,
+}
 
 impl Serialize for Messages<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(WireMessage::from))
+        let Some(note) = &self.schema_note else {
+            return serializer.collect_seq(self.messages.iter().map(WireMessage::from));
+        };
+        let mut seq = serializer.serialize_seq(None)?;
+        let first_system = self
+            .messages
+            .iter()
+            .position(|m| matches!(m, Message::System { .. }));
+        if first_system.is_none() {
+            seq.serialize_element(&WireMessage::System { content: note })?;
+        }
+        for (index, message) in self.messages.iter().enumerate() {
+            match message {
+                Message::System { content } if Some(index) == first_system => {
+                    let content = format!("{content}\n\n{note}");
+                    seq.serialize_element(&WireMessage::System { content: &content })?;
+                }
+                _ => seq.serialize_element(&WireMessage::from(message))?,
+            }
+        }
+        seq.end()
     }
 }
 

@@ -6,24 +6,27 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
+use super::env::{LocalProbe, from_id_with, from_vars_with};
+use super::retry::RetryPolicy;
+use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
 use crate::error::Result;
-use crate::model::{
-    CompletionRequest, CompletionResponse, LanguageModel, ModelId, from_env, from_id,
-};
 
 /// A model named by id and resolved on first use.
 ///
 /// Resolution, on the first request: when `PATINOX_MODEL` is set it wins (so
 /// one variable redirects every agent, e.g. to a local model); otherwise the
-/// declared id is built with [`from_id`], taking the provider's key from its
+/// declared id is built with [`from_id_with`], taking the provider's key from its
 /// environment variable. A hosted provider whose key is missing is a
 /// configuration error naming the variable: the agent never silently answers
 /// with another model than the one declared. The id is what
 /// [`LanguageModel::id`] reports until the first request.
 ///
+/// The resolved model retries failed calls with [`RetryPolicy::default()`]
+/// (2 retries, as the official OpenAI and Anthropic SDKs do);
+/// [`retry_policy`](Self::retry_policy) sets another.
+///
 /// ```
-/// use patinox::agent::DefaultModel;
-/// use patinox::model::{CompletionRequest, LanguageModel, Message, ModelId};
+/// use patinox::model::{CompletionRequest, DefaultModel, LanguageModel, Message, ModelId};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> patinox::Result<()> {
@@ -36,6 +39,7 @@ use crate::model::{
 /// ```
 pub struct DefaultModel {
     id: ModelId,
+    retry: RetryPolicy,
     resolved: OnceCell<Arc<dyn LanguageModel>>,
 }
 
@@ -43,6 +47,7 @@ impl std::fmt::Debug for DefaultModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DefaultModel")
             .field("id", &self.id.to_string())
+            .field("retry", &self.retry)
             .field("resolved", &self.resolved.initialized())
             .finish()
     }
@@ -53,19 +58,39 @@ impl DefaultModel {
     pub fn new(id: ModelId) -> Self {
         Self {
             id,
+            retry: RetryPolicy::default(),
             resolved: OnceCell::new(),
         }
+    }
+
+    /// Retries with `policy` instead of the default; [`RetryPolicy::none()`]
+    /// makes every call once.
+    ///
+    /// ```
+    /// use patinox::model::DefaultModel;
+    /// use patinox::model::retry::RetryPolicy;
+    ///
+    /// let model = DefaultModel::new("anthropic:claude-sonnet-4-5".parse()?)
+    ///     .retry_policy(RetryPolicy::none());
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     async fn resolve(&self) -> Result<&Arc<dyn LanguageModel>> {
         self.resolved
             .get_or_try_init(|| async {
                 if std::env::var_os("PATINOX_MODEL").is_some() {
-                    let model = from_env().await?;
+                    let var = |name: &str| std::env::var(name).ok();
+                    let model =
+                        from_vars_with(var, &LocalProbe::default(), self.retry.clone()).await?;
                     tracing::info!(declared = %self.id, using = %model.id(), "PATINOX_MODEL overrides the agent's default model");
                     return Ok(model);
                 }
-                from_id(&self.id)
+                from_id_with(&self.id, self.retry.clone())
             })
             .await
     }
@@ -79,5 +104,9 @@ impl LanguageModel for DefaultModel {
 
     async fn complete(&self, request: CompletionRequest<'_>) -> Result<CompletionResponse> {
         self.resolve().await?.complete(request).await
+    }
+
+    async fn stream(&self, request: CompletionRequest<'_>) -> Result<ResponseStream> {
+        self.resolve().await?.stream(request).await
     }
 }
