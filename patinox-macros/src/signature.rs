@@ -109,21 +109,33 @@ pub(crate) fn typed_params(function: &mut ItemFn) -> impl Iterator<Item = &mut s
 
 /// The first `impl Trait` inside `ty`, if any.
 pub(crate) fn find_impl_trait(ty: &Type) -> Option<&Type> {
+    find_type(ty, &|ty| matches!(ty, Type::ImplTrait(_)))
+}
+
+/// The first reference inside `ty` (`ty` itself included), if any.
+pub(crate) fn find_reference(ty: &Type) -> Option<&Type> {
+    find_type(ty, &|ty| matches!(ty, Type::Reference(_)))
+}
+
+/// The first type inside `ty` (`ty` itself included) that `matches`.
+fn find_type<'t>(ty: &'t Type, matches: &dyn Fn(&Type) -> bool) -> Option<&'t Type> {
+    if matches(ty) {
+        return Some(ty);
+    }
     match ty {
-        Type::ImplTrait(_) => Some(ty),
-        Type::Reference(r) => find_impl_trait(&r.elem),
-        Type::Slice(s) => find_impl_trait(&s.elem),
-        Type::Array(a) => find_impl_trait(&a.elem),
-        Type::Paren(p) => find_impl_trait(&p.elem),
-        Type::Group(g) => find_impl_trait(&g.elem),
-        Type::Tuple(t) => t.elems.iter().find_map(find_impl_trait),
+        Type::Reference(r) => find_type(&r.elem, matches),
+        Type::Slice(s) => find_type(&s.elem, matches),
+        Type::Array(a) => find_type(&a.elem, matches),
+        Type::Paren(p) => find_type(&p.elem, matches),
+        Type::Group(g) => find_type(&g.elem, matches),
+        Type::Tuple(t) => t.elems.iter().find_map(|ty| find_type(ty, matches)),
         Type::Path(p) => p
             .path
             .segments
             .iter()
             .find_map(|segment| match &segment.arguments {
                 PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
-                    GenericArgument::Type(ty) => find_impl_trait(ty),
+                    GenericArgument::Type(ty) => find_type(ty, matches),
                     _ => None,
                 }),
                 _ => None,
@@ -166,12 +178,17 @@ pub(crate) fn is_str_ref(ty: &Type) -> bool {
 pub(crate) fn with_companion_struct(function: &ItemFn, doc: &str) -> TokenStream {
     let vis = &function.vis;
     let ident = &function.sig.ident;
-    quote::quote! {
-        #function
-
+    // Spanned on the function's name: an error about the struct (e.g. "is not
+    // a `#[tool]` function") points there, not at the attribute.
+    let companion = quote::quote_spanned! {ident.span()=>
         #[doc = #doc]
         #[allow(non_camel_case_types)]
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
         #vis struct #ident {}
+    };
+    quote::quote! {
+        #function
+
+        #companion
     }
 }

@@ -126,9 +126,11 @@ pub use patinox_macros::agent;
 ///   included, have an OpenAI strict form ([`schema`](mod@schema#maps-and-tuples));
 ///   a `serde_json::Value` argument is sent without strict mode.
 /// - **Context**: a first parameter `&RunContext<D>` is not an argument; the agent
-///   passes its dependencies (`Runner::builder(..).deps(Arc::new(d))`). If the agent's
-///   dependencies are not a `D`, the call fails with [`ToolError::MissingDeps`](tool::ToolError::MissingDeps).
-///   `&RunContext` (no type) gives the context as is.
+///   passes its dependencies (`#[agent(deps = D)]`, or `Runner::builder(..).deps(Arc::new(d))`).
+///   In `#[agent(tools(..))]`, a tool whose `D` is not the agent's `deps` does not
+///   compile; added to a [`Runner`](agent::Runner) by hand, its calls fail with
+///   [`ToolError::MissingDeps`](tool::ToolError::MissingDeps). `&RunContext` (no type)
+///   gives the context as is; a tool with no context or that one fits every agent.
 ///
 /// # Results
 /// The function may be `async`. It returns any `T: Serialize`, sent to the model as
@@ -148,11 +150,16 @@ pub use patinox_macros::agent;
 /// which cannot fail, then returns a placeholder with no arguments.
 ///
 /// # Compile errors
-/// `self` parameters, generic or `unsafe` functions, `impl Trait` or reference
-/// parameters, destructuring patterns, `# Arguments` entries naming no parameter,
+/// `self` parameters, generic or `unsafe` functions, `impl Trait` parameters,
+/// references anywhere in a parameter's type (`Option<&str>`: use `Option<String>`),
+/// an error type without `Display`, destructuring patterns, `# Arguments` entries naming no parameter,
 /// unknown or repeated attribute keys and a `&RunContext` that is not first are
 /// rejected with a message on the offending token; all of an item's mistakes are
 /// reported together.
+///
+/// `#[tool]` goes on free functions. On an associated function inside an
+/// `impl` block the compiler reports that the generated items (a struct and its
+/// impls) cannot go there: move the function out of the `impl` block.
 pub use patinox_macros::tool;
 /// Turns a function into a [`Validator`](validate::Validator).
 ///

@@ -1,53 +1,54 @@
 //! `#[agent]` end to end: build with the typestate builder, start, run, stop,
-//! against the scripted model; tools, validators, structured output, deps.
+//! against the scripted model; tools, validators, structured output, deps,
+//! and `.configure(..)` for what the attribute does not declare.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::time::Duration;
 
 use patinox::agent::{AgentHandle, Created, Started, Stopped};
 use patinox::model::scripted::ScriptedModel;
 use patinox::model::{CompletionResponse, Message, ToolSpec};
-use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
+use patinox::monitor::RecordingMonitor;
+use patinox::tool::{RunContext, Tool, ToolResult};
 use patinox::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
-use patinox::{PatinoxError, agent};
+use patinox::{PatinoxError, agent, tool};
 use serde_json::value::RawValue;
 
-/// What `#[tool] fn get_weather(city: String)` generates: a braced empty struct.
-#[allow(non_camel_case_types)]
-struct get_weather {}
+/// Current weather for a city.
+#[tool]
+fn get_weather(city: String) -> String {
+    format!(r#"{{"city":"{city}","celsius":21.5}}"#)
+}
+
+/// A tool written by hand, as `.configure(..)` adds it: `get_weather` under
+/// another name.
+struct EchoWeather;
 
 #[async_trait::async_trait]
-impl Tool for get_weather {
+impl Tool for EchoWeather {
     fn spec(&self) -> &ToolSpec {
-        static SPEC: OnceLock<ToolSpec> = OnceLock::new();
+        static SPEC: std::sync::OnceLock<ToolSpec> = std::sync::OnceLock::new();
         SPEC.get_or_init(|| {
             let schema = serde_json::json!({
                 "type": "object",
                 "properties": { "city": { "type": "string" } },
-                "required": ["city"],
-                "additionalProperties": false
+                "required": ["city"]
             });
-            ToolSpec::new("get_weather", "Current weather for a city.", &schema)
+            ToolSpec::new("echo_weather", "Current weather for a city.", &schema)
                 .expect("a valid tool spec")
         })
     }
 
-    async fn call(&self, _ctx: &RunContext, arguments: &RawValue) -> ToolResult {
-        #[derive(serde::Deserialize)]
-        struct Args {
-            city: String,
-        }
-        let args: Args =
-            serde_json::from_str(arguments.get()).map_err(ToolError::invalid_arguments)?;
-        Ok(format!(r#"{{"city":"{}","celsius":21.5}}"#, args.city))
+    async fn call(&self, ctx: &RunContext, arguments: &RawValue) -> ToolResult {
+        get_weather {}.call(ctx, arguments).await
     }
 }
 
-/// A second tool whose spec reuses the name `get_weather`.
-#[allow(non_camel_case_types)]
-struct weather_again {}
+/// A tool written by hand whose spec reuses the name `get_weather`.
+struct WeatherAgain;
 
 #[async_trait::async_trait]
-impl Tool for weather_again {
+impl Tool for WeatherAgain {
     fn spec(&self) -> &ToolSpec {
         get_weather {}.spec()
     }
@@ -62,26 +63,10 @@ struct AppState {
     greeting: String,
 }
 
-/// What `#[tool] fn greet(ctx: &RunContext<AppState>)` generates.
-#[allow(non_camel_case_types)]
-struct greet {}
-
-#[async_trait::async_trait]
-impl Tool for greet {
-    fn spec(&self) -> &ToolSpec {
-        static SPEC: OnceLock<ToolSpec> = OnceLock::new();
-        SPEC.get_or_init(|| {
-            let schema = serde_json::json!({"type": "object", "properties": {}});
-            ToolSpec::new("greet", "A greeting from the app.", &schema).expect("a valid tool spec")
-        })
-    }
-
-    async fn call(&self, ctx: &RunContext, _arguments: &RawValue) -> ToolResult {
-        let ctx = ctx.downcast::<AppState>().ok_or(ToolError::MissingDeps {
-            expected: "AppState",
-        })?;
-        serde_json::to_string(&ctx.deps().greeting).map_err(ToolError::failed)
-    }
+/// A greeting from the app.
+#[tool]
+fn greet(ctx: &RunContext<AppState>) -> String {
+    ctx.deps().greeting.clone()
 }
 
 /// What `#[validator(output)] fn no_shouting(..)` generates.
@@ -134,9 +119,6 @@ struct Greeter;
 
 #[agent(model = "offline:patinox")]
 struct OfflineBot;
-
-#[agent(tools(get_weather, weather_again))]
-struct ClashingBot;
 
 fn system_prompt(model: &ScriptedModel) -> String {
     match &model.requests()[0].messages[0] {
@@ -335,10 +317,50 @@ async fn a_declared_default_model_makes_the_model_optional() {
     assert!(!reply.output.is_empty());
 }
 
+#[tokio::test]
+async fn configure_sets_what_the_attribute_does_not_declare() {
+    let monitor = Arc::new(RecordingMonitor::default());
+    let model = ScriptedModel::new([
+        ScriptedModel::call("echo_weather", r#"{"city":"Oslo"}"#),
+        CompletionResponse::text("Mild in Oslo."),
+    ]);
+    let recorded = Arc::clone(&monitor);
+    // Callable before the required members are set, and more than once.
+    let bot = WeatherBot::builder()
+        .configure(move |b| b.monitor(recorded).tool_timeout(Duration::from_secs(5)))
+        .model(model)
+        .configure(|b| b.max_turns(2).tool(EchoWeather))
+        .build()
+        .unwrap();
+    let runner = bot.inner().runner();
+    assert_eq!(
+        runner.max_turns(),
+        2,
+        "applied after the declared `max_turns = 4`"
+    );
+    assert_eq!(
+        runner.tools().len(),
+        2,
+        "the declared tool and the added one"
+    );
+    let bot = bot.start().await.unwrap();
+    let reply = bot.run("Weather in Oslo?").await.unwrap();
+    assert_eq!(reply.output, "Mild in Oslo.");
+    let events = monitor.events();
+    assert!(
+        events.contains(&"tool_started echo_weather".to_owned()),
+        "{events:?}"
+    );
+}
+
 #[test]
-fn two_tools_with_one_name_are_a_build_error() {
+fn a_configured_tool_with_a_declared_tools_name_is_a_build_error() {
     let model = ScriptedModel::new([]);
-    let Err(error) = ClashingBot::builder().model(model).build() else {
+    let Err(error) = WeatherBot::builder()
+        .model(model)
+        .configure(|b| b.tool(WeatherAgain))
+        .build()
+    else {
         panic!("two tools named `get_weather` must not build");
     };
     assert!(matches!(error, PatinoxError::Configuration(_)), "{error:?}");

@@ -1,44 +1,50 @@
 //! `#[agent]`: parse → validate → expand.
 //!
-//! - [`ast`]: the parsed model of the attribute and the struct;
-//! - [`parse`]: attribute and struct parsing, which records every mistake;
-//! - [`expand`]: code generation from the parsed model.
+//! [`ast`] reads the attribute's arguments and the struct, [`valid`] checks
+//! every rule a user can break and settles the arguments into
+//! [`ast::Settings`], [`expand`](expand::agent) generates the builder and the
+//! agent's implementation.
 
 mod ast;
-mod errors;
 mod expand;
-mod parse;
+mod valid;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use errors::Errors;
+use crate::ctxt::Ctxt;
 
 /// Expands `#[agent]`.
 ///
-/// Mistakes in the attribute's arguments still expand the agent, without the
-/// faulty arguments, so that code using its builder does not add errors of
-/// its own; mistakes in the struct emit it unchanged.
+/// Mistakes in the attribute's arguments (and derives the agent cannot
+/// have) still expand the agent, without them, so that code using its
+/// builder does not add errors of its own; mistakes in the struct emit it
+/// unchanged.
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let mut arg_errors = Errors::default();
-    let mut item_errors = Errors::default();
-    let args = parse::args(attr, &mut arg_errors);
-    let agent = parse::item(item.clone(), &mut item_errors);
-    let arg_errors = arg_errors.into_result().err().map(|e| e.to_compile_error());
-    match (item_errors.into_result(), agent) {
+    let args_cx = Ctxt::default();
+    let args = ast::AgentArgs::parse(&args_cx, attr);
+    let settings = valid::settings(&args_cx, args);
+    let item_cx = Ctxt::default();
+    let agent = ast::AgentStruct::parse(&item_cx, item.clone());
+    if let Some(agent) = &agent {
+        valid::check_derives(&args_cx, agent);
+        valid::check_struct(&item_cx, agent);
+    }
+    let args_errors = args_cx.check().err().map(|e| e.to_compile_error());
+    match (item_cx.check(), agent) {
         (Ok(()), Some(agent)) => {
-            let expanded = expand::agent(&args, &agent);
-            quote! { #arg_errors #expanded }
+            let expanded = expand::agent(&settings, &agent);
+            quote! { #args_errors #expanded }
         }
         (Err(error), Some(agent)) => {
             let error = error.to_compile_error();
             let item = agent.item_without_agent_attrs();
-            quote! { #arg_errors #error #item }
+            quote! { #args_errors #error #item }
         }
         (Err(error), None) => {
             let error = error.to_compile_error();
-            quote! { #arg_errors #error #item }
+            quote! { #args_errors #error #item }
         }
-        (Ok(()), None) => quote! { #arg_errors #item },
+        (Ok(()), None) => quote! { #args_errors #item },
     }
 }

@@ -88,7 +88,12 @@ pub(crate) enum Output {
     /// A value to serialize (`()` when there is no return type).
     Value(Option<Type>),
     /// A `Result`: `Ok` is serialized, `Err` goes to the model as a failure.
-    Result(Type),
+    Result {
+        /// The whole return type.
+        ty: Type,
+        /// `E` of `Result<T, E>`; `None` for an alias such as `anyhow::Result<T>`.
+        error: Option<Box<Type>>,
+    },
 }
 
 impl ToolFn {
@@ -139,7 +144,10 @@ impl ToolFn {
         let output = match &function.sig.output {
             ReturnType::Default => Output::Value(None),
             ReturnType::Type(_, ty) => match signature::last_segment(ty) {
-                Some((name, _)) if name == "Result" => Output::Result((**ty).clone()),
+                Some((name, args)) if name == "Result" => Output::Result {
+                    error: args.get(1).map(|error| Box::new((*error).clone())),
+                    ty: (**ty).clone(),
+                },
                 _ => Output::Value(Some((**ty).clone())),
             },
         };

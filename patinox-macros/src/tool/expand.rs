@@ -19,6 +19,10 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
     let schema_name = format!("{name}_arguments");
     let fields = tool.params.iter().map(field);
     let call = call(tool);
+    let deps = match &tool.context {
+        Some(Context::Typed(deps)) => quote!(#deps),
+        Some(Context::Erased) | None => quote!(::patinox::tool::AnyDeps),
+    };
     let companion = crate::signature::with_companion_struct(function, &struct_doc);
     quote! {
         #companion
@@ -53,6 +57,15 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
                     __patinox_arguments: &::patinox::__private::serde_json::value::RawValue,
                 ) -> ::patinox::tool::ToolResult {
                     #call
+                }
+            }
+
+            impl ::patinox::__private::DeclaredTool for #ident {
+                const NAME: &'static str = #name;
+                type Deps = #deps;
+
+                fn new() -> Self {
+                    Self {}
                 }
             }
         };
@@ -98,9 +111,27 @@ fn call(tool: &ToolFn) -> TokenStream {
         Output::Value(Some(ty)) => quote_spanned! {ty.span()=>
             ::patinox::__private::tool_output::<#ty>(&__patinox_output)
         },
-        Output::Result(ty) => quote_spanned! {ty.span()=>
-            ::patinox::__private::tool_result(__patinox_output)
-        },
+        Output::Result { ty, error } => {
+            // Spanned on the error type: one without `Display` is reported there.
+            let failure = match error {
+                Some(error) => quote_spanned! {error.span()=>
+                    <#error as ::patinox::__private::ToolFailure>::into_tool_error(__patinox_error)
+                },
+                None => quote_spanned! {ty.span()=>
+                    ::patinox::__private::ToolFailure::into_tool_error(__patinox_error)
+                },
+            };
+            quote! {
+                match __patinox_output {
+                    ::core::result::Result::Ok(__patinox_value) => {
+                        ::patinox::__private::tool_output(&__patinox_value)
+                    }
+                    ::core::result::Result::Err(__patinox_error) => {
+                        ::core::result::Result::Err(#failure)
+                    }
+                }
+            }
+        }
     };
     quote! {
         #parse

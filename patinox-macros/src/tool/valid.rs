@@ -61,8 +61,8 @@ fn check_param_type(cx: &Ctxt, ty: &Type) {
             impl_trait,
             "a tool parameter needs a concrete type that implements `Deserialize` and `JsonSchema`, not `impl Trait`: the model's JSON is deserialized into it",
         );
-    } else if let Type::Reference(reference) = ty {
-        let owned = if signature::is_str_ref(ty) {
+    } else if let Some(reference) = signature::find_reference(ty) {
+        let owned = if signature::is_str_ref(reference) {
             "`String`"
         } else {
             "an owned type"

@@ -13,7 +13,7 @@
 //!
 //! | argument | meaning |
 //! |---|---|
-//! | `tools(a, path::b)` | tools, each a `#[tool]` function (or a struct implementing [`Tool`](crate::tool::Tool), named with braces: `a {}`) |
+//! | `tools(a, path::b)` | tools, each a `#[tool]` function (a type implementing [`Tool`](crate::tool::Tool) by hand goes in `.configure(..)`) |
 //! | `validators(v)` | validators, each a `#[validator]` function |
 //! | `max_turns = 6` | the turn limit, at least 1 (default [`DEFAULT_MAX_TURNS`]) |
 //! | `output = T` | structured output: runs return `RunResult<T>` (`T: Deserialize + JsonSchema`) |
@@ -29,8 +29,42 @@
 //! if declared, and every field not marked `#[agent(default)]` (those take
 //! `Default::default()`) — and forgetting one is a compile error that names it
 //! ("the model is not set: call `.model(..)` before `.build()`"). `build()`
-//! returns `Result<AgentHandle<Struct, Created>>`: it fails only if two tools
-//! share a name (two identical paths in `tools(..)` are a compile error).
+//! returns `Result<AgentHandle<Struct, Created>>`.
+//!
+//! The tools are checked at compile time: a tool whose first parameter is
+//! `&RunContext<D>` needs `deps = D` (a tool without it fits every agent), and
+//! two tools with the same name (`web::search` and `docs::search`) do not
+//! compile; the errors name the tools and the types.
+//!
+//! Everything a [`Runner`] can be given that the attribute does not declare
+//! (monitors, model settings, the tool timeout, resources, tools written by
+//! hand or from an MCP server) goes through `.configure(..)`, callable at any
+//! point of the builder: it receives the [`RunnerBuilder`] after the declared
+//! options and returns it.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use patinox::agent;
+//! use patinox::model::offline::OfflineModel;
+//! use patinox::monitor::RecordingMonitor;
+//!
+//! #[agent(max_turns = 4)]
+//! struct Assistant;
+//!
+//! # fn main() -> patinox::Result<()> {
+//! let monitor = Arc::new(RecordingMonitor::default());
+//! let events = Arc::clone(&monitor);
+//! let agent = Assistant::builder()
+//!     .model(OfflineModel::new())
+//!     .configure(move |b| b.monitor(events).tool_timeout(Duration::from_secs(5)))
+//!     .build()?;
+//! assert_eq!(agent.inner().runner().max_turns(), 4);
+//! # Ok(())
+//! # }
+//! ```
+//! A failure of `build()` is one of [`RunnerBuilder::build`]'s, such as a tool
+//! added with `.configure(..)` that has the name of a declared one.
 //!
 //! # The lifecycle
 //!
@@ -47,7 +81,8 @@
 //!
 //! The struct gains a hidden field holding its [`Runner`], so it is built
 //! only through its builder, and derives that need every field (`Clone`,
-//! `PartialEq`, `Default`) do not apply to it; `Debug` does.
+//! `PartialEq`, `Default`) are compile errors naming the agent (share an
+//! agent with `Arc` instead of cloning it); `Debug` works.
 //!
 //! An agent without `output` implements [`Agent`] (so it also works as
 //! `Arc<dyn Agent>`, where lifecycle rules are checked at run time); with

@@ -5,98 +5,86 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use super::{Member, Names, Setter, pascal_case};
-use crate::agent::ast::{AgentStruct, Args, Field};
+use super::{Member, Members, Names, Setter, Slot, pascal_case};
+use crate::agent::ast::{AgentStruct, Field, Settings};
+use crate::docs;
 
-pub(super) fn members(args: &Args, agent: &AgentStruct, names: &Names) -> Vec<Member> {
-    let mut members = vec![model_member(args, names)];
-    members.extend(agent.fields.iter().map(|field| {
-        let module = &names.module;
-        let vis = &names.item_vis;
-        let (ident, ty) = (&field.ident, &field.ty);
-        let name = ident.to_string();
-        let trait_name = format_ident!("{}IsSet", pascal_case(&name));
-        let message =
-            format!("the field `{name}` is not set: call `.{name}(..)` before `.build()`");
-        let label = format!("`{name}` is not set");
-        let note = format!(
-            "every field of `{}` is required unless marked `#[agent(default)]`",
-            agent.ident
-        );
-        let default_impl = field.default.as_ref().map(|_| {
-            quote! {
-                impl<T: ::core::default::Default> #trait_name<T> for Unset {
-                    fn into_value(self) -> T {
-                        T::default()
-                    }
+pub(super) fn members(settings: &Settings, agent: &AgentStruct, names: &Names) -> Members {
+    Members {
+        model: model_member(settings, names),
+        fields: agent
+            .fields
+            .iter()
+            .map(|field| field_member(agent, field, names))
+            .collect(),
+        deps: settings.deps.as_ref().map(|deps| deps_member(deps, names)),
+    }
+}
+
+fn field_member(agent: &AgentStruct, field: &Field, names: &Names) -> Member {
+    let module = &names.module;
+    let vis = &names.item_vis;
+    let (ident, ty) = (&field.ident, &field.ty);
+    let name = ident.to_string();
+    let trait_name = format_ident!("{}IsSet", pascal_case(name.trim_start_matches("r#")));
+    let message = format!("the field `{name}` is not set: call `.{name}(..)` before `.build()`");
+    let label = format!("`{name}` is not set");
+    let note = format!(
+        "every field of `{}` is required unless marked `#[agent(default)]`",
+        agent.ident
+    );
+    let default_impl = field.default.then(|| {
+        quote! {
+            impl<T: ::core::default::Default> #trait_name<T> for Unset {
+                fn into_value(self) -> T {
+                    T::default()
                 }
             }
-        });
-        let trait_doc = format!("Whether `{name}` is set, or has a default.");
-        let setter_doc = field_setter_doc(field);
-        Member {
-            bound: quote!(#module::#trait_name<#ty>),
-            declaration: quote! {
-                #[doc = #trait_doc]
-                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-                #vis trait #trait_name<T> {
-                    /// The field's value.
-                    fn into_value(self) -> T;
-                }
-                impl<T> #trait_name<T> for Set<T> {
-                    fn into_value(self) -> T {
-                        self.0
-                    }
-                }
-                #default_impl
-            },
-            setter: Setter {
-                docs: quote!(#[doc = #setter_doc]),
-                name: ident.clone(),
-                params: quote!(#ident: #ty),
-                slot: quote!(#module::Set<#ty>),
-                value: quote!(#module::Set(#ident)),
-            },
-            consume: quote!(#module::#trait_name::into_value),
-            doc: match field.default {
-                Some(_) => format!("- `.{name}(..)`, optional (default: `Default::default()`)"),
-                None => format!("- `.{name}(..)`, required"),
-            },
         }
-    }));
-    if let Some(deps) = &args.deps {
-        members.push(deps_member(deps, names));
+    });
+    let trait_doc = format!("Whether `{name}` is set, or has a default.");
+    let setter_doc = field_setter_doc(field);
+    Member {
+        slot: Slot::new(&name),
+        bound: quote!(#module::#trait_name<#ty>),
+        declaration: quote! {
+            #[doc = #trait_doc]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            #vis trait #trait_name<T> {
+                /// The field's value.
+                fn into_value(self) -> T;
+            }
+            impl<T> #trait_name<T> for Set<T> {
+                fn into_value(self) -> T {
+                    self.0
+                }
+            }
+            #default_impl
+        },
+        setter: Setter {
+            docs: quote!(#[doc = #setter_doc]),
+            name: ident.clone(),
+            params: quote!(#ident: #ty),
+            slot: quote!(#module::Set<#ty>),
+            value: quote!(#module::Set(#ident)),
+        },
+        consume: quote!(#module::#trait_name::into_value),
+        doc: if field.default {
+            format!("- `.{name}(..)`, optional (default: `Default::default()`)")
+        } else {
+            format!("- `.{name}(..)`, required")
+        },
     }
-    members
 }
 
 fn field_setter_doc(field: &Field) -> String {
-    let docs: Vec<String> = field
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
-        .filter_map(|attr| match &attr.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    if docs.is_empty() {
-        format!("Sets the field `{}`.", field.ident)
-    } else {
-        docs.join("\n")
-    }
+    docs::text(&field.attrs).unwrap_or_else(|| format!("Sets the field `{}`.", field.ident))
 }
 
-fn model_member(args: &Args, names: &Names) -> Member {
+fn model_member(settings: &Settings, names: &Names) -> Member {
     let module = &names.module;
     let vis = &names.item_vis;
-    let default_impl = args.model.as_ref().map(|model| {
+    let default_impl = settings.model.as_ref().map(|model| {
         let (provider, id) = (&model.provider, &model.model);
         quote! {
             impl ModelIsSet for Unset {
@@ -108,7 +96,7 @@ fn model_member(args: &Args, names: &Names) -> Member {
             }
         }
     });
-    let doc = match &args.model {
+    let doc = match &settings.model {
         Some(model) => format!(
             "- `.model(..)`, optional (default: `{}:{}`, see `patinox::model::DefaultModel`)",
             model.provider, model.model
@@ -116,6 +104,7 @@ fn model_member(args: &Args, names: &Names) -> Member {
         None => "- `.model(..)`, required".to_owned(),
     };
     Member {
+        slot: Slot::new("model"),
         bound: quote!(#module::ModelIsSet),
         declaration: quote! {
             /// Whether the model is set, or has a default.
@@ -141,13 +130,9 @@ fn model_member(args: &Args, names: &Names) -> Member {
                 /// `Arc<dyn LanguageModel>` such as `patinox::model::from_env()` returns.
             },
             name: Ident::new("model", Span::call_site()),
-            params: quote!(model: impl ::patinox::model::LanguageModel + 'static),
+            params: quote!(model: impl ::patinox::__private::IntoModel),
             slot: quote!(#module::Set<::std::sync::Arc<dyn ::patinox::model::LanguageModel>>),
-            value: quote! {{
-                let model: ::std::sync::Arc<dyn ::patinox::model::LanguageModel> =
-                    ::std::sync::Arc::new(model);
-                #module::Set(model)
-            }},
+            value: quote!(#module::Set(::patinox::__private::IntoModel::into_model(model))),
         },
         consume: quote!(#module::ModelIsSet::into_model),
         doc,
@@ -158,6 +143,7 @@ fn deps_member(deps: &syn::Type, names: &Names) -> Member {
     let module = &names.module;
     let vis = &names.item_vis;
     Member {
+        slot: Slot::new("deps"),
         bound: quote!(#module::DepsIsSet<#deps>),
         declaration: quote! {
             /// Whether the dependencies are set.
@@ -191,14 +177,14 @@ fn deps_member(deps: &syn::Type, names: &Names) -> Member {
     }
 }
 
-pub(super) fn state_module(agent: &AgentStruct, names: &Names, members: &[Member]) -> TokenStream {
+pub(super) fn state_module(agent: &AgentStruct, names: &Names, members: &Members) -> TokenStream {
     let vis = &agent.vis;
     let (module, item_vis) = (&names.module, &names.item_vis);
     let module_doc = format!(
         "The typestate of [`{}`]: which members are set.",
         names.builder
     );
-    let declarations = members.iter().map(|m| &m.declaration);
+    let declarations = members.iter().map(|member| &member.declaration);
     quote! {
         #[doc = #module_doc]
         #[allow(dead_code)]

@@ -5,9 +5,14 @@
 //! - `mod bot_builder`: the typestate markers `Set<T>`/`Unset` and one
 //!   `…IsSet` trait per builder member, each with an `on_unimplemented`
 //!   message naming the member;
-//! - `BotBuilder<S>`: one state parameter, a tuple with one slot per member;
+//! - `BotBuilder<S>`: one state parameter, a tuple with one slot per member,
+//!   and the closures given to `.configure(..)`;
 //! - `Bot::builder()`, and the `Agent` (or, with `output = T`, `Runnable`)
 //!   impl delegating to the runner.
+//!
+//! `build()` also holds the compile-time checks of `tools(..)`: each listed
+//! path is a `#[tool]` whose `&RunContext<D>` fits the agent's deps, and no
+//! two of them share a name.
 //!
 //! [`Runner`]: https://docs.rs/patinox/latest/patinox/agent/struct.Runner.html
 
@@ -19,13 +24,49 @@ use syn::{Ident, Visibility};
 mod builder;
 mod members;
 
-use super::ast::{AgentStruct, Args};
+use super::ast::{AgentStruct, Settings};
 
 /// The hidden field that holds the runner.
 const RUNNER: &str = "__patinox_runner";
 
+/// The builder's members, in the order of the state tuple's slots.
+struct Members {
+    model: Member,
+    fields: Vec<Member>,
+    /// Present when the agent declares `deps = ..`.
+    deps: Option<Member>,
+}
+
+impl Members {
+    fn iter(&self) -> impl Iterator<Item = &Member> {
+        std::iter::once(&self.model)
+            .chain(&self.fields)
+            .chain(&self.deps)
+    }
+}
+
+/// Where a member lives in the builder's state.
+struct Slot {
+    /// The variable holding it in `build()` and the setters.
+    var: Ident,
+    /// The state tuple's type parameter for it.
+    param: Ident,
+}
+
+impl Slot {
+    /// The slot of the member called `name`.
+    fn new(name: &str) -> Self {
+        let name = name.trim_start_matches("r#");
+        Self {
+            var: format_ident!("__patinox_{}", name),
+            param: format_ident!("__S{}", pascal_case(name)),
+        }
+    }
+}
+
 /// One slot of the builder's state tuple.
 struct Member {
+    slot: Slot,
     /// The `…IsSet` trait that `build()` requires of the slot.
     bound: TokenStream,
     /// The trait's declaration and impls, inside the state module.
@@ -51,13 +92,13 @@ struct Setter {
 }
 
 /// Expands a valid `#[agent]` item.
-pub(crate) fn agent(args: &Args, agent: &AgentStruct) -> TokenStream {
+pub(crate) fn agent(settings: &Settings, agent: &AgentStruct) -> TokenStream {
     let names = Names::new(agent);
-    let members = members::members(args, agent, &names);
+    let members = members::members(settings, agent, &names);
     let strukt = struct_with_runner(agent);
     let state_mod = members::state_module(agent, &names, &members);
-    let builder = builder::builder(args, agent, &names, &members);
-    let runnable = runnable(args, agent);
+    let builder = builder::builder(settings, agent, &names, &members);
+    let runnable = runnable(settings, agent);
     quote! {
         #strukt
         #state_mod
@@ -107,10 +148,10 @@ fn struct_with_runner(agent: &AgentStruct) -> TokenStream {
     }
 }
 
-fn runnable(args: &Args, agent: &AgentStruct) -> TokenStream {
+fn runnable(settings: &Settings, agent: &AgentStruct) -> TokenStream {
     let ident = &agent.ident;
     let runner = format_ident!("{}", RUNNER);
-    let Some(output) = &args.output else {
+    let Some(output) = &settings.output else {
         return quote! {
             #[::patinox::__private::async_trait]
             impl ::patinox::agent::Agent for #ident {
@@ -136,7 +177,11 @@ fn runnable(args: &Args, agent: &AgentStruct) -> TokenStream {
             }
         };
     };
-    let parse = quote_spanned!(output.span()=> run.await?.parse::<#output>());
+    // Spanned on the type, like its other use in `build()`: a type that
+    // cannot be an output is reported once, there.
+    let parse = quote_spanned!(output.span()=>
+        <#output as ::patinox::__private::OutputType>::parse(run.await?)
+    );
     quote! {
         impl ::patinox::agent::Runnable for #ident {
             type Output = #output;
