@@ -20,7 +20,11 @@ struct Prober;
 async fn a_declared_agent_uses_mcp_tools_and_stop_ends_the_server() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mcp_hostile_server"));
     command.arg("changing");
-    let client = McpClient::stdio(command).prefix("lab").connect().await.unwrap();
+    let client = McpClient::stdio(command)
+        .prefix("lab")
+        .connect()
+        .await
+        .unwrap();
     let pid = client.pid().unwrap();
     let resources = Arc::new(ResourceRegistry::new());
     client.register(&resources).unwrap();

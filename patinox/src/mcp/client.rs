@@ -128,7 +128,7 @@ impl McpConnect {
     ///   timeout;
     /// - a [`PatinoxError::Configuration`] if a tool's name or schema cannot
     ///   be offered to a model.
-    pub async fn connect(self) -> Result<McpClient> {
+    pub async fn connect(mut self) -> Result<McpClient> {
         let label = self.name.clone().unwrap_or_else(|| match &self.endpoint {
             Endpoint::Stdio(command) => command
                 .as_std()
@@ -175,14 +175,20 @@ impl McpConnect {
     }
 
     async fn start(
-        &self,
+        &mut self,
         events: Events,
         label: &str,
         fault: &FaultSlot,
     ) -> Result<(RunningService<RoleClient, Events>, Option<u32>)> {
-        match &self.endpoint {
+        match &mut self.endpoint {
             Endpoint::Stdio(command) => {
-                let transport = spawn(command, self, label, fault)?;
+                let transport = ChildTransport::spawn(
+                    command,
+                    self.max_message_bytes,
+                    self.shutdown_grace,
+                    Arc::clone(fault),
+                )
+                .map_err(|err| errors::spawn_failed(label, err))?;
                 let pid = transport.pid();
                 let service = events
                     .serve(transport)
@@ -210,33 +216,6 @@ fn http_client(label: &str) -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .build()
         .map_err(|err| errors::spawn_failed(label, std::io::Error::other(err)))
-}
-
-fn spawn(
-    command: &tokio::process::Command,
-    connect: &McpConnect,
-    label: &str,
-    fault: &FaultSlot,
-) -> Result<ChildTransport> {
-    let std = command.as_std();
-    let mut copy = std::process::Command::new(std.get_program());
-    copy.args(std.get_args());
-    for (key, value) in std.get_envs() {
-        match value {
-            Some(value) => copy.env(key, value),
-            None => copy.env_remove(key),
-        };
-    }
-    if let Some(dir) = std.get_current_dir() {
-        copy.current_dir(dir);
-    }
-    ChildTransport::spawn(
-        copy.into(),
-        connect.max_message_bytes,
-        connect.shutdown_grace,
-        Arc::clone(fault),
-    )
-    .map_err(|err| errors::spawn_failed(label, err))
 }
 
 /// Receives the server's notifications.

@@ -54,7 +54,7 @@ impl ChildTransport {
     /// Starts `command` with piped stdin and stdout; stderr stays the parent's.
     /// The child is killed if the transport is dropped.
     pub(crate) fn spawn(
-        mut command: Command,
+        command: &mut Command,
         max_line: usize,
         grace: Duration,
         fault: FaultSlot,
