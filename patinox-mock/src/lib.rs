@@ -150,9 +150,9 @@ impl MockServer {
         format!("{}/v1", self.url())
     }
 
-    /// The base URL of the Anthropic provider (it appends `/v1/messages`).
+    /// The base URL of the Anthropic provider (`…/v1`).
     pub fn anthropic_base(&self) -> String {
-        self.url()
+        format!("{}/v1", self.url())
     }
 
     /// [`openai_base`](Self::openai_base), with every request asking for `fault`.
@@ -162,7 +162,7 @@ impl MockServer {
 
     /// [`anthropic_base`](Self::anthropic_base), with every request asking for `fault`.
     pub fn anthropic_base_with(&self, fault: &Fault) -> String {
-        format!("{}/fault/{fault}", self.url())
+        format!("{}/fault/{fault}/v1", self.url())
     }
 
     /// Requests received so far, on every path.

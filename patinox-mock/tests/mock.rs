@@ -102,7 +102,7 @@ async fn openai_streams_end_with_usage_and_done() {
 #[tokio::test]
 async fn anthropic_answers_with_tool_use_blocks_plain_and_streamed() {
     let server = server().await;
-    let url = format!("{}/v1/messages", server.anthropic_base());
+    let url = format!("{}/messages", server.anthropic_base());
     let body = |stream: bool| {
         format!(
             r#"{{"model":"claude","max_tokens":100,"stream":{stream},"messages":[{{"role":"user","content":"Weather?"}}],"tools":{ANTHROPIC_TOOLS}}}"#

@@ -8,6 +8,8 @@
 //!   messages, the providers (OpenAI, Anthropic, OpenRouter, Ollama, LM Studio),
 //!   retry, circuit breaker and fallback, the built-in offline model and a
 //!   scripted test model.
+//! - [`config`]: the configuration cascade (defaults, `patinox.toml`,
+//!   environment, code), resolved once into plain settings.
 //! - [`tool`](mod@tool): the [`Tool`](tool::Tool) trait and run context.
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
@@ -37,6 +39,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod agent;
+pub mod config;
 pub mod error;
 #[cfg(feature = "mcp")]
 pub mod mcp;

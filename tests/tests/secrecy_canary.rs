@@ -158,3 +158,82 @@ fn the_canary_key_never_leaks() {
         assert!(!text.contains("sk-canary"), "the key leaked: {text}");
     }
 }
+
+/// The canary as the key in a variable, in a key file and as a header value
+/// in a config file: it appears in no `Debug` of the loaded configuration,
+/// no show-origin line, no configuration error and no log line.
+#[test]
+fn the_canary_key_never_leaks_from_configuration() {
+    use patinox::config::ConfigLoader;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("anthropic_key");
+    std::fs::write(&key_file, format!("{CANARY_KEY}\n")).unwrap();
+    let config_file = dir.path().join("patinox.toml");
+    std::fs::write(
+        &config_file,
+        format!(
+            "[providers.openrouter.headers]\nauthorization = \"Bearer {CANARY_KEY}\"\n\
+             [providers.anthropic]\napi_key_file = {:?}\n",
+            key_file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let vars = [
+        ("OPENAI_API_KEY", CANARY_KEY),
+        ("PATINOX_NOT_A_SETTING", CANARY_KEY),
+    ];
+    let config = ConfigLoader::new()
+        .file(&config_file)
+        .env(vars)
+        .load()
+        .unwrap();
+    assert!(config.providers.openai.api_key.is_some());
+    assert!(config.providers.anthropic.api_key.is_some());
+
+    let mut seen = vec![
+        format!("{config:?}"),
+        format!("{:?}", ConfigLoader::new().env(vars)),
+    ];
+    seen.extend(config.show_origin().iter().map(|e| format!("{e} {e:?}")));
+    // Keys written where they do not belong are refused without being echoed.
+    for text in [
+        format!("[providers.openai]\napi_key = \"{CANARY_KEY}\"\n"),
+        format!("[providers.openai]\napi_key = \"{CANARY_KEY}\n"),
+        format!("[providers.openai]\nbase_url = \"{CANARY_KEY}\"\n"),
+        format!("[providers.openai.headers]\nx-key = \"{CANARY_KEY}\n\"\n"),
+    ] {
+        std::fs::write(&config_file, text).unwrap();
+        let error = ConfigLoader::new()
+            .file(&config_file)
+            .env(vars)
+            .load()
+            .unwrap_err();
+        seen.push(format!("{error:?} {error}"));
+    }
+    let error = ConfigLoader::new()
+        .no_file()
+        .env([("PATINOX_TIMEOUTS_CONNECT", CANARY_KEY)])
+        .load()
+        .unwrap_err();
+    seen.push(format!("{error:?} {error}"));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("PATINOX_NOT_A_SETTING"),
+        "the warning was captured: {logs}"
+    );
+    seen.push(logs);
+    for text in &seen {
+        assert!(!text.contains("sk-canary"), "the key leaked: {text}");
+    }
+}

@@ -6,24 +6,28 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::env::{LocalProbe, from_id_with, from_vars_with};
+use super::env::build;
 use super::retry::RetryPolicy;
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
+use crate::config::PatinoxConfig;
 use crate::error::Result;
 
 /// A model named by id and resolved on first use.
 ///
-/// Resolution, on the first request: when `PATINOX_MODEL` is set it wins (so
-/// one variable redirects every agent, e.g. to a local model); otherwise the
-/// declared id is built with [`from_id_with`], taking the provider's key from its
-/// environment variable. A hosted provider whose key is missing is a
-/// configuration error naming the variable: the agent never silently answers
-/// with another model than the one declared. The id is what
+/// Resolution, on the first request, from the configuration
+/// ([`PatinoxConfig::load`]): the declared id is a default written in code,
+/// so a `model` set in `patinox.toml`, by `PATINOX_MODEL` or in code wins
+/// (one variable redirects every agent, e.g. to a local model); otherwise the
+/// declared id is built with the provider's configured key (its variable or
+/// key file), base URL and headers. A hosted provider with neither key nor
+/// base URL is a configuration error naming the variable: the agent never
+/// silently answers with another model than the one declared. The id is what
 /// [`LanguageModel::id`] reports until the first request.
 ///
-/// The resolved model retries failed calls with [`RetryPolicy::default()`]
-/// (2 retries, as the official OpenAI and Anthropic SDKs do);
-/// [`retry_policy`](Self::retry_policy) sets another.
+/// The resolved model retries failed calls as the configuration's `retry.*`
+/// says (by default [`RetryPolicy::default()`]: 2 retries, as the official
+/// OpenAI and Anthropic SDKs do); [`retry_policy`](Self::retry_policy) sets
+/// another in code.
 ///
 /// ```
 /// use patinox::model::{CompletionRequest, DefaultModel, LanguageModel, Message, ModelId};
@@ -39,7 +43,8 @@ use crate::error::Result;
 /// ```
 pub struct DefaultModel {
     id: ModelId,
-    retry: RetryPolicy,
+    /// `None`: the configuration's `retry.*`.
+    retry: Option<RetryPolicy>,
     resolved: OnceCell<Arc<dyn LanguageModel>>,
 }
 
@@ -58,7 +63,7 @@ impl DefaultModel {
     pub fn new(id: ModelId) -> Self {
         Self {
             id,
-            retry: RetryPolicy::default(),
+            retry: None,
             resolved: OnceCell::new(),
         }
     }
@@ -76,21 +81,21 @@ impl DefaultModel {
     /// ```
     #[must_use]
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.retry = Some(policy);
         self
     }
 
     async fn resolve(&self) -> Result<&Arc<dyn LanguageModel>> {
         self.resolved
             .get_or_try_init(|| async {
-                if std::env::var_os("PATINOX_MODEL").is_some() {
-                    let var = |name: &str| std::env::var(name).ok();
-                    let model =
-                        from_vars_with(var, &LocalProbe::default(), self.retry.clone()).await?;
-                    tracing::info!(declared = %self.id, using = %model.id(), "PATINOX_MODEL overrides the agent's default model");
-                    return Ok(model);
+                let config = PatinoxConfig::load()?;
+                let retry = self.retry.clone().unwrap_or_else(|| config.retry.policy());
+                if let Some(configured) = &config.model {
+                    let origin = config.origin("model");
+                    tracing::info!(declared = %self.id, using = %configured, %origin, "the configured model overrides the agent's default model");
+                    return build(configured, &config, &retry);
                 }
-                from_id_with(&self.id, self.retry.clone())
+                build(&self.id, &config, &retry)
             })
             .await
     }

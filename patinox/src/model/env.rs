@@ -1,14 +1,16 @@
-//! Choosing a model from the environment.
+//! Choosing a model from the configuration and the environment.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::http::ProviderConfig;
+use super::circuit::CircuitBreakerModel;
+use super::http::{ProviderConfig, versioned};
 use super::offline::OfflineModel;
 use super::retry::{RetryModel, RetryPolicy};
 use super::{LanguageModel, ModelId, anthropic, lmstudio, ollama, openai, openrouter};
+use crate::config::{ConfigLoader, PatinoxConfig, Provider, ProviderSettings};
 use crate::error::{ConfigurationError, Result};
 
 /// Where [`from_vars`] looks for local servers, and how long it waits.
@@ -44,10 +46,11 @@ impl LocalProbe {
     }
 }
 
-/// Picks a model from the process environment and logs (at `info`) which one
-/// it chose; see [`from_vars`] for the rules. A provider's model retries
-/// failed calls with [`RetryPolicy::default()`]; [`from_env_with`] takes
-/// another policy.
+/// Picks a model from the configuration ([`PatinoxConfig::load`]:
+/// `patinox.toml` and the process environment) and logs (at `info`) which
+/// one it chose; see [`from_vars`] for the rules. A provider's model retries
+/// failed calls as the configuration's `retry.*` says (by default
+/// [`RetryPolicy::default()`]); [`from_env_with`] takes another policy.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -59,10 +62,10 @@ impl LocalProbe {
 /// ```
 ///
 /// # Errors
-/// A [`crate::PatinoxError::Configuration`] when the environment names a
-/// provider but its settings are invalid.
+/// A [`crate::PatinoxError::Configuration`] when the configuration is
+/// invalid or names a provider it gives no way to reach.
 pub async fn from_env() -> Result<Arc<dyn LanguageModel>> {
-    from_env_with(RetryPolicy::default()).await
+    from_config(&PatinoxConfig::load()?, &LocalProbe::default()).await
 }
 
 /// [`from_env`] with the retry policy `retry`.
@@ -81,26 +84,29 @@ pub async fn from_env() -> Result<Arc<dyn LanguageModel>> {
 /// # Errors
 /// As [`from_env`].
 pub async fn from_env_with(retry: RetryPolicy) -> Result<Arc<dyn LanguageModel>> {
-    let var = |name: &str| std::env::var(name).ok();
-    from_vars_with(var, &LocalProbe::default(), retry).await
+    select(&PatinoxConfig::load()?, &LocalProbe::default(), &retry).await
 }
 
-/// Picks a model from variables read through `var`, in this order:
+/// Picks a model from variables read through `var` (no configuration file),
+/// in this order:
 ///
 /// 1. `PATINOX_MODEL=provider:model` (`openai`, `anthropic`, `openrouter`,
-///    `ollama`, `lmstudio` or `offline`) names the model outright; the
-///    provider's key variable must be set for the hosted ones.
+///    `ollama`, `lmstudio` or `offline`) names the model outright; a hosted
+///    provider needs its key variable, or a base URL (a gateway or a local
+///    server may need no key).
 /// 2. `OPENAI_API_KEY` → `openai:gpt-4o-mini`.
 /// 3. `ANTHROPIC_API_KEY` → `anthropic:claude-sonnet-4-5`.
 /// 4. `OPENROUTER_API_KEY` → `openrouter:openai/gpt-4o-mini`.
-/// 5. Ollama, then LM Studio, if one answers `GET /v1/models` within
+/// 5. The same three, in the same order, when only their base URL is set
+///    (`OPENAI_BASE_URL` without a key: OpenAI's API at that URL).
+/// 6. Ollama, then LM Studio, if one answers `GET /v1/models` within
 ///    `probe.timeout`; its first listed model is used.
-/// 6. The built-in [`OfflineModel`].
+/// 7. The built-in [`OfflineModel`].
 ///
 /// `OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, `OPENROUTER_BASE_URL`,
-/// `OLLAMA_BASE_URL` and `LMSTUDIO_BASE_URL` override a provider's URL.
-/// Keys are never logged. Provider models retry with [`RetryPolicy::default()`]
-/// ([`from_vars_with`] takes another policy).
+/// `OLLAMA_BASE_URL` and `LMSTUDIO_BASE_URL` (or their `PATINOX_` names)
+/// override a provider's URL; every other [configuration
+/// variable](crate::config) applies too. Keys are never logged.
 ///
 /// ```
 /// use patinox::model::{from_vars, LocalProbe};
@@ -116,12 +122,13 @@ pub async fn from_env_with(retry: RetryPolicy) -> Result<Arc<dyn LanguageModel>>
 ///
 /// # Errors
 /// A [`crate::PatinoxError::Configuration`] for a malformed `PATINOX_MODEL`,
-/// an unknown provider, or a missing key.
+/// an unknown provider, a hosted provider with neither key nor base URL, or
+/// any other invalid setting.
 pub async fn from_vars(
     var: impl Fn(&str) -> Option<String>,
     probe: &LocalProbe,
 ) -> Result<Arc<dyn LanguageModel>> {
-    from_vars_with(var, probe, RetryPolicy::default()).await
+    from_config(&ConfigLoader::from_lookup(var).load()?, probe).await
 }
 
 /// [`from_vars`] with the retry policy `retry` ([`RetryPolicy::none()`] turns retries off).
@@ -150,38 +157,40 @@ pub async fn from_vars_with(
     probe: &LocalProbe,
     retry: RetryPolicy,
 ) -> Result<Arc<dyn LanguageModel>> {
-    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-    let (model, reason): (Arc<dyn LanguageModel>, &str) = if let Some(spec) = var("PATINOX_MODEL") {
-        let id: ModelId = spec.parse().map_err(|_| {
-            ConfigurationError::new(format!(
-                "expected `provider:model`, e.g. `openai:gpt-4o-mini`, got {spec:?}"
-            ))
-            .with_key("PATINOX_MODEL")
-            .with_origin("environment")
-        })?;
-        (build(&id, &var, &retry)?, "PATINOX_MODEL")
-    } else if let Some(id) = [
-        ("OPENAI_API_KEY", "openai:gpt-4o-mini"),
-        ("ANTHROPIC_API_KEY", "anthropic:claude-sonnet-4-5"),
-        ("OPENROUTER_API_KEY", "openrouter:openai/gpt-4o-mini"),
-    ]
-    .into_iter()
-    .find(|(key, _)| var(key).is_some())
-    .map(|(_, id)| id)
-    {
-        (build(&id.parse()?, &var, &retry)?, "API key variable")
-    } else if let Some(model) = local(&var, probe, &retry).await? {
-        (model, "local server")
-    } else {
-        (Arc::new(OfflineModel::new()), "no provider configured")
-    };
-    tracing::info!(model = %model.id(), reason, "selected model");
-    Ok(model)
+    select(&ConfigLoader::from_lookup(var).load()?, probe, &retry).await
 }
 
-/// Builds the model `id` names, taking its key (`<PROVIDER>_API_KEY`) and
-/// base URL (`<PROVIDER>_BASE_URL`) from the process environment. A
-/// provider's model retries with [`RetryPolicy::default()`]; see [`from_id_with`].
+/// Picks a model from a loaded configuration, by the rules of
+/// [`from_vars`] (its `model`, then the providers with a key, then those
+/// with a base URL, then a local server, then the offline model), retrying
+/// and (if `breaker.enabled`) breaking the circuit as it says.
+///
+/// ```
+/// use patinox::config::ConfigLoader;
+/// use patinox::model::{from_config, LocalProbe};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> patinox::Result<()> {
+/// let config = ConfigLoader::new().no_file().env([("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1")]).load()?;
+/// let model = from_config(&config, &LocalProbe::disabled()).await?;
+/// assert_eq!(model.id().to_string(), "openai:gpt-4o-mini");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As [`from_vars`].
+pub async fn from_config(
+    config: &PatinoxConfig,
+    probe: &LocalProbe,
+) -> Result<Arc<dyn LanguageModel>> {
+    select(config, probe, &config.retry.policy()).await
+}
+
+/// Builds the model `id` names from the configuration
+/// ([`PatinoxConfig::load`]): the provider's key (its variable or key file),
+/// base URL, headers and timeouts. A provider's model retries as the
+/// configuration says; see [`from_id_with`].
 ///
 /// ```
 /// use patinox::model::from_id;
@@ -189,7 +198,7 @@ pub async fn from_vars_with(
 /// let model = from_id(&"offline:patinox".parse()?)?;
 /// assert_eq!(model.id().provider(), "offline");
 /// // A hosted provider without its key is a configuration error that says which variable to set.
-/// # if std::env::var_os("OPENAI_API_KEY").is_none() {
+/// # if std::env::var_os("OPENAI_API_KEY").is_none() && std::env::var_os("OPENAI_BASE_URL").is_none() {
 /// let error = from_id(&"openai:gpt-4o-mini".parse()?).err().expect("no key");
 /// assert!(error.to_string().contains("OPENAI_API_KEY"));
 /// # }
@@ -197,9 +206,11 @@ pub async fn from_vars_with(
 /// ```
 ///
 /// # Errors
-/// A [`crate::PatinoxError::Configuration`] for an unknown provider or a missing key.
+/// A [`crate::PatinoxError::Configuration`] for an invalid configuration, an
+/// unknown provider, or a hosted provider with neither key nor base URL.
 pub fn from_id(id: &ModelId) -> Result<Arc<dyn LanguageModel>> {
-    from_id_with(id, RetryPolicy::default())
+    let config = PatinoxConfig::load()?;
+    build(id, &config, &config.retry.policy())
 }
 
 /// [`from_id`] with the retry policy `retry`.
@@ -218,12 +229,60 @@ pub fn from_id(id: &ModelId) -> Result<Arc<dyn LanguageModel>> {
 /// # Errors
 /// As [`from_id`].
 pub fn from_id_with(id: &ModelId, retry: RetryPolicy) -> Result<Arc<dyn LanguageModel>> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    build(id, &var, &retry)
+    build(id, &PatinoxConfig::load()?, &retry)
 }
 
-/// `model` behind a [`RetryModel`], unless `retry` allows no retries: one
-/// `Arc`, one wrapper, nothing to add per call when retries are off.
+/// The model each hosted provider gets when chosen by its key or URL alone.
+const HOSTED_DEFAULTS: [(Provider, &str); 3] = [
+    (Provider::OpenAi, "gpt-4o-mini"),
+    (Provider::Anthropic, "claude-sonnet-4-5"),
+    (Provider::OpenRouter, "openai/gpt-4o-mini"),
+];
+
+pub(super) async fn select(
+    config: &PatinoxConfig,
+    probe: &LocalProbe,
+    retry: &RetryPolicy,
+) -> Result<Arc<dyn LanguageModel>> {
+    let hosted = |configured: fn(&ProviderSettings) -> bool| {
+        HOSTED_DEFAULTS
+            .into_iter()
+            .find(|(provider, _)| configured(config.providers.get(*provider)))
+            .map(|(provider, model)| ModelId::new(provider.name(), model))
+    };
+    let (model, reason) = if let Some(id) = &config.model {
+        (
+            build(id, config, retry)?,
+            format!("`model` from {}", config.origin("model")),
+        )
+    } else if let Some(id) = hosted(|p| p.api_key.is_some()) {
+        (build(&id, config, retry)?, "API key".to_owned())
+    } else if let Some(id) = hosted(|p| p.base_url.is_some()) {
+        (build(&id, config, retry)?, "base URL".to_owned())
+    } else if let Some(model) = local(config, probe, retry).await? {
+        (model, "local server".to_owned())
+    } else {
+        let offline: Arc<dyn LanguageModel> = Arc::new(OfflineModel::new());
+        (offline, "no provider configured".to_owned())
+    };
+    tracing::info!(model = %model.id(), reason, "selected model");
+    Ok(model)
+}
+
+/// `model` behind a circuit breaker if the configuration enables one, then
+/// behind a [`RetryModel`] unless `retry` allows no retries: nothing to add
+/// per call when both are off.
+fn resilient<M: LanguageModel + 'static>(
+    model: M,
+    config: &PatinoxConfig,
+    retry: &RetryPolicy,
+) -> Arc<dyn LanguageModel> {
+    match config.breaker.breaker() {
+        Some(breaker) => retrying(CircuitBreakerModel::new(model, breaker), retry),
+        None => retrying(model, retry),
+    }
+}
+
 fn retrying<M: LanguageModel + 'static>(model: M, retry: &RetryPolicy) -> Arc<dyn LanguageModel> {
     if retry.retries() == 0 {
         Arc::new(model)
@@ -232,48 +291,47 @@ fn retrying<M: LanguageModel + 'static>(model: M, retry: &RetryPolicy) -> Arc<dy
     }
 }
 
-fn build(
+/// Builds `id` with its provider's settings from `config`.
+pub(super) fn build(
     id: &ModelId,
-    var: &impl Fn(&str) -> Option<String>,
+    config: &PatinoxConfig,
     retry: &RetryPolicy,
 ) -> Result<Arc<dyn LanguageModel>> {
-    let provider = id.provider();
-    let upper = provider.to_ascii_uppercase();
-    let mut config = ProviderConfig::new();
-    if let Some(url) = var(&format!("{upper}_BASE_URL")) {
-        config = config.base_url(url);
+    if id.provider() == "offline" {
+        // The offline model cannot fail in a way a retry would fix.
+        return Ok(Arc::new(OfflineModel::new()));
     }
-    let key_var = format!("{upper}_API_KEY");
-    let hosted = matches!(provider, "openai" | "anthropic" | "openrouter");
-    match var(&key_var) {
-        Some(key) => config = config.api_key(key),
-        None if hosted => {
-            return Err(ConfigurationError::new(format!(
-                "{provider} was chosen but {key_var} is not set"
-            ))
-            .with_key(key_var)
-            .with_origin("environment")
-            .into());
-        }
-        None => {}
+    let Some(provider) = Provider::from_name(id.provider()) else {
+        return Err(ConfigurationError::new(format!(
+            "unknown provider {:?}; use openai, anthropic, openrouter, ollama, lmstudio or offline",
+            id.provider()
+        ))
+        .with_key("model")
+        .into());
+    };
+    let settings = config.providers.get(provider);
+    let hosted = matches!(
+        provider,
+        Provider::OpenAi | Provider::Anthropic | Provider::OpenRouter
+    );
+    if hosted && settings.api_key.is_none() && settings.base_url.is_none() {
+        let variable = &settings.api_key_env;
+        return Err(ConfigurationError::new(format!(
+            "{provider} was chosen but {variable} is not set (nor providers.{provider}.api_key_file, \
+             nor a base URL for a server that needs no key)"
+        ))
+        .with_key(variable.clone())
+        .with_origin("environment")
+        .into());
     }
+    let provider_config = config.provider_config(provider)?;
     let name = id.model();
     Ok(match provider {
-        "openai" => retrying(openai::model(name, config)?, retry),
-        "anthropic" => retrying(anthropic::model(name, config)?, retry),
-        "openrouter" => retrying(openrouter::model(name, config)?, retry),
-        "ollama" => retrying(ollama::model(name, config)?, retry),
-        "lmstudio" => retrying(lmstudio::model(name, config)?, retry),
-        // The offline model cannot fail in a way a retry would fix.
-        "offline" => Arc::new(OfflineModel::new()),
-        other => {
-            return Err(ConfigurationError::new(format!(
-                "unknown provider {other:?}; use openai, anthropic, openrouter, ollama, lmstudio or offline"
-            ))
-            .with_key("PATINOX_MODEL")
-            .with_origin("environment")
-            .into());
-        }
+        Provider::OpenAi => resilient(openai::model(name, provider_config)?, config, retry),
+        Provider::Anthropic => resilient(anthropic::model(name, provider_config)?, config, retry),
+        Provider::OpenRouter => resilient(openrouter::model(name, provider_config)?, config, retry),
+        Provider::Ollama => resilient(ollama::model(name, provider_config)?, config, retry),
+        Provider::LmStudio => resilient(lmstudio::model(name, provider_config)?, config, retry),
     })
 }
 
@@ -290,12 +348,13 @@ struct ListedModel {
 
 /// Asks both local servers at once; Ollama wins if both answer.
 async fn local(
-    var: &impl Fn(&str) -> Option<String>,
+    config: &PatinoxConfig,
     probe: &LocalProbe,
     retry: &RetryPolicy,
 ) -> Result<Option<Arc<dyn LanguageModel>>> {
-    let ollama_url = var("OLLAMA_BASE_URL").or_else(|| probe.ollama.clone());
-    let lmstudio_url = var("LMSTUDIO_BASE_URL").or_else(|| probe.lmstudio.clone());
+    let configured = |provider: Provider| config.providers.get(provider).base_url.clone();
+    let ollama_url = configured(Provider::Ollama).or_else(|| probe.ollama.clone());
+    let lmstudio_url = configured(Provider::LmStudio).or_else(|| probe.lmstudio.clone());
     if ollama_url.is_none() && lmstudio_url.is_none() {
         return Ok(None);
     }
@@ -308,23 +367,27 @@ async fn local(
         first_model(&client, ollama_url.as_deref()),
         first_model(&client, lmstudio_url.as_deref()),
     );
-    let config = |url: Option<String>| match url {
-        Some(url) => ProviderConfig::new().base_url(url),
-        None => ProviderConfig::new(),
+    // The probe's URL is used only if no URL is configured.
+    let provider_config = |provider: Provider, url: Option<String>| -> Result<ProviderConfig> {
+        let settings = config.provider_config(provider)?;
+        Ok(match url {
+            Some(url) if configured(provider).is_none() => settings.base_url(url),
+            _ => settings,
+        })
     };
     if let Some(name) = ollama_model {
-        let model = ollama::model(&name, config(ollama_url))?;
-        return Ok(Some(retrying(model, retry)));
+        let model = ollama::model(&name, provider_config(Provider::Ollama, ollama_url)?)?;
+        return Ok(Some(resilient(model, config, retry)));
     }
     if let Some(name) = lmstudio_model {
-        let model = lmstudio::model(&name, config(lmstudio_url))?;
-        return Ok(Some(retrying(model, retry)));
+        let model = lmstudio::model(&name, provider_config(Provider::LmStudio, lmstudio_url)?)?;
+        return Ok(Some(resilient(model, config, retry)));
     }
     Ok(None)
 }
 
 async fn first_model(client: &reqwest::Client, base: Option<&str>) -> Option<String> {
-    let url = format!("{}/models", base?.trim_end_matches('/'));
+    let url = format!("{}/models", versioned(base?));
     let response = client.get(url).send().await.ok()?;
     if !response.status().is_success() {
         return None;

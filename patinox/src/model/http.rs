@@ -41,6 +41,7 @@ pub struct ProviderConfig {
     pub(crate) headers: HeaderMap,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
+    pub(crate) idle_timeout: Duration,
     pub(crate) max_response_bytes: usize,
 }
 
@@ -52,6 +53,7 @@ impl Default for ProviderConfig {
             headers: HeaderMap::new(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(600),
+            idle_timeout: Duration::from_secs(600),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -65,6 +67,7 @@ impl fmt::Debug for ProviderConfig {
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
@@ -92,7 +95,11 @@ impl ProviderConfig {
         self
     }
 
-    /// Overrides the base URL (a proxy, a gateway, a mock server).
+    /// Overrides the base URL (a proxy, a gateway, a mock server). For every
+    /// provider the base URL includes the API version, as OpenAI's has it:
+    /// `https://api.openai.com/v1`, `https://api.anthropic.com/v1`,
+    /// `http://127.0.0.1:11434/v1`. A bare origin, `http://127.0.0.1:8080`,
+    /// means `http://127.0.0.1:8080/v1`.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
@@ -120,10 +127,21 @@ impl ProviderConfig {
         self
     }
 
-    /// How long a whole request may take; for a stream, how long it may stay silent.
+    /// How long a whole request may take and, unless
+    /// [`idle_timeout`](Self::idle_timeout) is set after it, how long a
+    /// response may stay silent.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a response may stay silent between two reads: for a stream,
+    /// between two events.
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 
@@ -144,7 +162,21 @@ pub(crate) struct HttpClient {
     pub(crate) url: String,
     key: Option<SecretString>,
     timeout: Duration,
+    idle_timeout: Duration,
     max_response_bytes: usize,
+}
+
+/// The one base-URL rule of every provider: the base URL includes the API
+/// version (`https://api.openai.com/v1`, `https://api.anthropic.com/v1`);
+/// a bare origin (`http://127.0.0.1:8080`, no path) means its `/v1`.
+pub(super) fn versioned(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let path_start = base.find("://").map_or(0, |scheme| scheme + 3);
+    if base[path_start..].contains('/') {
+        base.to_owned()
+    } else {
+        format!("{base}/v1")
+    }
 }
 
 /// How a provider wants its key sent.
@@ -191,7 +223,7 @@ impl HttpClient {
         let client = reqwest::Client::builder()
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
-            .read_timeout(config.timeout)
+            .read_timeout(config.idle_timeout)
             .build()
             .map_err(|err| {
                 ConfigurationError::new(format!("cannot build the {provider} HTTP client"))
@@ -201,9 +233,10 @@ impl HttpClient {
         Ok(Self {
             provider,
             client,
-            url: format!("{}{path}", base.trim_end_matches('/')),
+            url: format!("{}{path}", versioned(base)),
             key: config.api_key,
             timeout: config.timeout,
+            idle_timeout: config.idle_timeout,
             max_response_bytes: config.max_response_bytes,
         })
     }
@@ -263,7 +296,7 @@ impl HttpClient {
     ) -> Result<ResponseStream> {
         let response = self.post(body).await?;
         expect_content_type(self.provider, &response, "text/event-stream")?;
-        Ok(event_stream(response, parser, self.timeout))
+        Ok(event_stream(response, parser, self.idle_timeout))
     }
 
     async fn error_from(&self, mut response: reqwest::Response) -> crate::PatinoxError {
@@ -459,6 +492,28 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_origin_means_its_v1() {
+        assert_eq!(
+            versioned("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080/v1"
+        );
+        assert_eq!(
+            versioned("https://api.anthropic.com/"),
+            "https://api.anthropic.com/v1"
+        );
+        assert_eq!(
+            versioned("https://api.openai.com/v1/"),
+            "https://api.openai.com/v1"
+        );
+        assert_eq!(
+            versioned("https://openrouter.ai/api/v1"),
+            "https://openrouter.ai/api/v1"
+        );
+        let gemini = "https://generativelanguage.googleapis.com/v1beta/openai";
+        assert_eq!(versioned(gemini), gemini);
+    }
 
     #[test]
     fn retry_after_prefers_milliseconds() {

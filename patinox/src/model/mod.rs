@@ -73,7 +73,8 @@ use futures_util::Stream;
 pub use chat_completions::ChatCompletionsModel;
 pub use default_model::DefaultModel;
 pub use env::{
-    LocalProbe, from_env, from_env_with, from_id, from_id_with, from_vars, from_vars_with,
+    LocalProbe, from_config, from_env, from_env_with, from_id, from_id_with, from_vars,
+    from_vars_with,
 };
 pub use http::{DEFAULT_MAX_RESPONSE_BYTES, ProviderConfig};
 pub use types::{

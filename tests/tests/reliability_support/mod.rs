@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use patinox::agent::Runner;
 use patinox::model::retry::{RetryModel, RetryPolicy};
-use patinox::model::{LanguageModel, ProviderConfig, anthropic::AnthropicModel, openai};
+use patinox::model::{LanguageModel, ProviderConfig, anthropic, openai};
 use patinox_mock::{Fault, MockServer, Wire};
 use patinox_tests::{Behaviour, RecordingTool};
 
@@ -43,7 +43,7 @@ pub fn provider_within(
                 |f| server.anthropic_base_with(f),
             );
             Arc::new(
-                AnthropicModel::new("claude-sonnet-4-5", config.base_url(base))
+                anthropic::model("claude-sonnet-4-5", config.base_url(base))
                     .expect("an Anthropic model"),
             )
         }

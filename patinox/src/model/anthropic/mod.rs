@@ -1,4 +1,5 @@
-//! Anthropic, through the Messages API (`POST {base}/v1/messages`).
+//! Anthropic, through the Messages API (`POST {base}/messages`, the base
+//! URL including `/v1`).
 //!
 //! System messages become the top-level `system` field, tool calls and results
 //! become `tool_use` / `tool_result` blocks, tool schemas are sent as
@@ -25,7 +26,7 @@ use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, Respo
 use crate::error::{ConfigurationError, Result};
 
 /// The public API's base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1";
 
 /// The `anthropic-version` header sent unless the config sets another.
 pub const API_VERSION: &str = "2023-06-01";
@@ -55,7 +56,7 @@ pub fn model(name: &str, mut config: ProviderConfig) -> Result<AnthropicModel> {
             "anthropic",
             config,
             DEFAULT_BASE_URL,
-            "/v1/messages",
+            "/messages",
             Auth::Header("x-api-key"),
         )?,
     })
