@@ -122,11 +122,11 @@ impl McpConnect {
     /// handshake and lists its tools.
     ///
     /// # Errors
-    /// - a [`PatinoxError::Network`] if the program cannot start, the server
+    /// - a [`PatinoxError::Network`](crate::PatinoxError::Network) if the program cannot start, the server
     ///   closes the connection, sends something that is not JSON-RPC or a
     ///   message past the size limit, or does not answer within the connect
     ///   timeout;
-    /// - a [`PatinoxError::Configuration`] if a tool's name or schema cannot
+    /// - a [`PatinoxError::Configuration`](crate::PatinoxError::Configuration) if a tool's name or schema cannot
     ///   be offered to a model.
     pub async fn connect(mut self) -> Result<McpClient> {
         let label = self.name.clone().unwrap_or_else(|| match &self.endpoint {
@@ -386,7 +386,7 @@ impl McpClient {
     ///
     /// # Errors
     /// - [`ConfigurationError`](crate::error::ConfigurationError) if `arguments` is not a JSON object;
-    /// - a [`PatinoxError::Network`] if the connection fails, ends, carries
+    /// - a [`PatinoxError::Network`](crate::PatinoxError::Network) if the connection fails, ends, carries
     ///   a malformed or oversized message, or the call times out;
     /// - an [`ExecutionErrorKind::Tool`](crate::error::ExecutionErrorKind::Tool)
     ///   error if the server answers with a JSON-RPC error.
