@@ -10,7 +10,7 @@
 //! | `status=503` | answers 503 with the wire's JSON error body (`529` gives Anthropic's `overloaded_error`) |
 //! | `status=429,retry-after=2` | … and a `Retry-After: 2` header (`retry-after-ms=250` for OpenAI's header) |
 //! | `reset` | reads the request, then resets the connection (TCP RST) without answering |
-//! | `stall` | plain: sends nothing for `stall-ms` (default 60 s); stream: sends the headers and the first event, then nothing |
+//! | `stall` | plain: sends nothing for `stall-ms` (default 60 s); stream: sends half the events, then nothing for as long |
 //! | `truncate` | plain: declares the whole body's length, sends half, closes; stream: sends half the events, then ends without the final one |
 //! | `malformed` | a 200 whose JSON (plain) or one event's JSON (stream) does not parse |
 //! | `html` | a 502 `text/html` error page, as a gateway sends |
@@ -42,7 +42,7 @@ pub enum FaultKind {
     Status(u16),
     /// The connection is reset without an answer.
     Reset,
-    /// Nothing is sent for a while (plain), or after the first event (stream).
+    /// Nothing is sent for a while (plain), or after half the events (stream).
     Stall,
     /// The body or stream ends early.
     Truncate,

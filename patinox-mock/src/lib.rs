@@ -12,12 +12,12 @@
 //! model calls and one tool call.
 //!
 //! The wire is chosen by the path: `…/chat/completions` is OpenAI,
-//! `…/messages` Anthropic. Use [`MockServer::openai_base`] and
-//! [`MockServer::anthropic_base`] as the provider's base URL.
+//! `…/messages` Anthropic. Use [`MockServer::base_url`] as the provider's
+//! base URL.
 //!
 //! # Faults
 //! A request asks for a [`Fault`] by the [`FAULT_HEADER`] header or by a URL
-//! path prefix (see [`MockServer::openai_base_with`]); [`fault`] lists them.
+//! path prefix (see [`MockServer::base_url_with`]); [`fault`] lists them.
 //!
 //! ```
 //! use patinox_mock::{Fault, MockConfig, MockServer};
@@ -25,7 +25,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
 //! let server = MockServer::start(MockConfig::default()).await?;
-//! let base = server.openai_base_with(&Fault::status(503).first(1));
+//! let base = server.base_url_with(&Fault::status(503).first(1));
 //! assert!(base.ends_with("/fault/status=503,first=1/v1"));
 //! assert_eq!(server.requests(), 0);
 //! # Ok(())
@@ -145,29 +145,28 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The base URL of an OpenAI-compatible provider (`…/v1`).
-    pub fn openai_base(&self) -> String {
+    /// The base URL of a provider on this server (`…/v1`), for OpenAI and
+    /// Anthropic alike: each appends its own path (`/chat/completions`,
+    /// `/messages`).
+    pub fn base_url(&self) -> String {
         format!("{}/v1", self.url())
     }
 
-    /// The base URL of the Anthropic provider (`…/v1`).
-    pub fn anthropic_base(&self) -> String {
-        format!("{}/v1", self.url())
-    }
-
-    /// [`openai_base`](Self::openai_base), with every request asking for `fault`.
-    pub fn openai_base_with(&self, fault: &Fault) -> String {
-        format!("{}/fault/{fault}/v1", self.url())
-    }
-
-    /// [`anthropic_base`](Self::anthropic_base), with every request asking for `fault`.
-    pub fn anthropic_base_with(&self, fault: &Fault) -> String {
+    /// [`base_url`](Self::base_url), with every request asking for `fault`.
+    pub fn base_url_with(&self, fault: &Fault) -> String {
         format!("{}/fault/{fault}/v1", self.url())
     }
 
     /// Requests received so far, on every path.
     pub fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
+    }
+
+    /// Connections accepted so far. `GET /stats` answers both counters as
+    /// JSON (`{"requests": …, "connections": …}`, itself included), for a
+    /// server in another process.
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
     }
 }
 

@@ -35,6 +35,7 @@ type Body = BoxBody<Bytes, io::Error>;
 pub(crate) struct State {
     pub(crate) config: MockConfig,
     pub(crate) requests: AtomicU64,
+    pub(crate) connections: AtomicU64,
     /// Requests seen per fault spec, for `first=N`.
     seen: Mutex<HashMap<String, u64>>,
 }
@@ -44,6 +45,7 @@ impl State {
         Self {
             config,
             requests: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
             seen: Mutex::new(HashMap::new()),
         }
     }
@@ -69,6 +71,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<State>) {
             continue;
         };
         let _ = stream.set_nodelay(true);
+        state.connections.fetch_add(1, Ordering::Relaxed);
         tokio::spawn(serve_connection(stream, Arc::clone(&state)));
     }
 }
@@ -103,6 +106,17 @@ async fn respond(
         .get(FAULT_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if path == "/stats" {
+        let stats = serde_json::json!({
+            "requests": serial,
+            "connections": state.connections.load(Ordering::Relaxed),
+        });
+        return Ok(plain(
+            StatusCode::OK,
+            "application/json",
+            stats.to_string().into_bytes(),
+        ));
+    }
     let Some(wire) = Wire::of_path(path) else {
         return Ok(plain(
             StatusCode::NOT_FOUND,
@@ -178,12 +192,14 @@ async fn faulty(
     fault: Fault,
     reset: &AtomicBool,
 ) -> Result<Response<Body>, io::Error> {
-    let wire = render.wire;
     let stall = fault.stall.unwrap_or(DEFAULT_STALL);
+    if stream && let Some(response) = faulty_stream(render, answer, fault.kind, stall) {
+        return Ok(response);
+    }
     Ok(match fault.kind {
         FaultKind::Status(code) => {
             let status = StatusCode::from_u16(code).map_err(io::Error::other)?;
-            let mut response = plain(status, "application/json", error_body(wire, code));
+            let mut response = plain(status, "application/json", error_body(render.wire, code));
             let header = match fault.retry_after {
                 Some(RetryAfter::Secs(secs)) => Some(("retry-after", secs)),
                 Some(RetryAfter::Millis(ms)) => Some(("retry-after-ms", ms)),
@@ -204,43 +220,26 @@ async fn faulty(
             ));
         }
         FaultKind::Html => plain(StatusCode::BAD_GATEWAY, "text/html", HTML_PAGE.to_vec()),
-        FaultKind::Malformed if stream => {
-            let mut events = render.events(answer);
-            events.insert(1, malformed_event(wire));
-            event_stream(events.into_iter().map(Step::Data).collect())
-        }
         FaultKind::Malformed => plain(StatusCode::OK, "application/json", MALFORMED_BODY.to_vec()),
-        FaultKind::Stall if stream => {
-            let first = render.events(answer).swap_remove(0);
-            event_stream(VecDeque::from([Step::Data(first), Step::Pause(stall)]))
-        }
         FaultKind::Stall => {
             tokio::time::sleep(stall).await;
             scripted(render, answer, stream)
         }
-        FaultKind::Truncate if stream => {
-            let mut events = render.events(answer);
-            events.truncate(events.len() / 2);
-            event_stream(events.into_iter().map(Step::Data).collect())
-        }
         FaultKind::Truncate => {
             let body = Bytes::from(render.json(answer));
             let half = body.slice(..body.len() / 2);
-            let mut response = scripted_body(
-                "application/json",
-                // The pause lets hyper flush the head and the half before the abort.
-                VecDeque::from([
-                    Step::Data(half),
-                    Step::Pause(Duration::from_millis(10)),
-                    Step::Fail,
-                ]),
-            );
+            // The pause lets hyper flush the head and the half before the abort.
+            let steps = [
+                Step::Data(half),
+                Step::Pause(Duration::from_millis(10)),
+                Step::Fail,
+            ];
+            let mut response = scripted_body("application/json", VecDeque::from(steps));
             response
                 .headers_mut()
                 .insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
             response
         }
-        FaultKind::Oversized if stream => scripted(render, answer, true),
         FaultKind::Oversized => {
             // Chunked, with no declared length: the client finds out by reading.
             let body = Bytes::from(render.json(answer));
@@ -250,6 +249,29 @@ async fn faulty(
             scripted_body("application/json", chunks.collect())
         }
     })
+}
+
+/// The faults a stream shows differently from a plain body, if `kind` is one.
+fn faulty_stream(
+    render: &Render<'_>,
+    answer: &Answer,
+    kind: FaultKind,
+    stall: Duration,
+) -> Option<Response<Body>> {
+    let mut events = render.events(answer);
+    match kind {
+        FaultKind::Malformed => events.insert(1, malformed_event(render.wire)),
+        // Half the events: the stream has started (a retry would replay it),
+        // then it ends early, or stalls.
+        FaultKind::Truncate | FaultKind::Stall => events.truncate(events.len() / 2),
+        FaultKind::Oversized => {}
+        _ => return None,
+    }
+    let mut steps: VecDeque<Step> = events.into_iter().map(Step::Data).collect();
+    if kind == FaultKind::Stall {
+        steps.push_back(Step::Pause(stall));
+    }
+    Some(event_stream(steps))
 }
 
 /// One step of a scripted body.

@@ -35,6 +35,7 @@ async fn post(
     body: String,
     fault: Option<&Fault>,
 ) -> reqwest::Result<reqwest::Response> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut request = reqwest::Client::new().post(url).body(body);
     if let Some(fault) = fault {
         request = request.header(FAULT_HEADER, fault.to_string());
@@ -47,14 +48,14 @@ async fn openai(
     fault: Option<&Fault>,
     stream: bool,
 ) -> reqwest::Result<reqwest::Response> {
-    let url = format!("{}/chat/completions", server.openai_base());
+    let url = format!("{}/chat/completions", server.base_url());
     post(&url, openai_body(stream, false), fault).await
 }
 
 #[tokio::test]
 async fn openai_calls_the_first_tool_then_answers() {
     let server = server().await;
-    let url = format!("{}/chat/completions", server.openai_base());
+    let url = format!("{}/chat/completions", server.base_url());
     let first: Value = serde_json::from_slice(
         &post(&url, openai_body(false, false), None)
             .await
@@ -102,7 +103,7 @@ async fn openai_streams_end_with_usage_and_done() {
 #[tokio::test]
 async fn anthropic_answers_with_tool_use_blocks_plain_and_streamed() {
     let server = server().await;
-    let url = format!("{}/messages", server.anthropic_base());
+    let url = format!("{}/messages", server.base_url());
     let body = |stream: bool| {
         format!(
             r#"{{"model":"claude","max_tokens":100,"stream":{stream},"messages":[{{"role":"user","content":"Weather?"}}],"tools":{ANTHROPIC_TOOLS}}}"#
@@ -139,7 +140,7 @@ async fn anthropic_answers_with_tool_use_blocks_plain_and_streamed() {
 async fn status_faults_carry_retry_after_and_transient_ones_pass_later() {
     let server = server().await;
     let fault = Fault::status(429).retry_after_secs(2).first(1);
-    let url = format!("{}/chat/completions", server.openai_base_with(&fault));
+    let url = format!("{}/chat/completions", server.base_url_with(&fault));
     let failed = post(&url, openai_body(false, false), None).await.unwrap();
     assert_eq!(failed.status(), 429);
     assert_eq!(failed.headers()["retry-after"], "2");
@@ -215,7 +216,7 @@ async fn malformed_html_and_oversized_answers() {
 }
 
 #[tokio::test]
-async fn stalls_send_nothing_or_stop_after_the_first_event() {
+async fn stalls_send_nothing_or_stop_halfway() {
     let server = server().await;
     let stall = Fault::stall().stall_for(Duration::from_secs(30));
     let plain = tokio::time::timeout(
@@ -226,10 +227,13 @@ async fn stalls_send_nothing_or_stop_after_the_first_event() {
     assert!(plain.is_err(), "the plain answer came");
 
     let mut stream = openai(&server, Some(&stall), true).await.unwrap();
-    let first = stream.chunk().await.unwrap().unwrap();
-    assert!(first.starts_with(b"data: {"));
-    let next = tokio::time::timeout(Duration::from_millis(300), stream.chunk()).await;
-    assert!(next.is_err(), "a second event came");
+    let mut received = Vec::new();
+    while let Ok(chunk) = tokio::time::timeout(Duration::from_millis(300), stream.chunk()).await {
+        received.extend_from_slice(&chunk.unwrap().expect("the stream ended"));
+    }
+    let text = String::from_utf8(received).unwrap();
+    assert!(text.contains(r#""arguments":"{\"city\""#), "{text}");
+    assert!(!text.contains("[DONE]"), "{text}");
 }
 
 #[tokio::test]

@@ -162,11 +162,9 @@ impl PatinoxError {
                 ExecutionErrorKind::CircuitOpen => RecoveryStrategy::CircuitBreak,
                 ExecutionErrorKind::Timeout => RecoveryStrategy::Retry { after: None },
                 ExecutionErrorKind::MaxTurnsExceeded { .. }
-                | ExecutionErrorKind::Tool { .. }
                 | ExecutionErrorKind::Cancelled
                 | ExecutionErrorKind::InvalidState
-                | ExecutionErrorKind::ScriptExhausted
-                | ExecutionErrorKind::UsageLimitExceeded
+                | ExecutionErrorKind::UsageLimitExceeded { .. }
                 | ExecutionErrorKind::Internal
                 | ExecutionErrorKind::Cleanup => RecoveryStrategy::Fail,
             },
@@ -271,14 +269,15 @@ pub enum ExecutionErrorKind {
         /// The limit that was reached.
         max_turns: u32,
     },
-    /// A run's token or request budget was used up.
-    UsageLimitExceeded,
-    /// A tool failed in a way that ends the run (tool errors normally go back to the model).
-    Tool {
-        /// The tool's name.
-        name: String,
+    /// A run went past one of its [`UsageLimits`](crate::agent::UsageLimits).
+    UsageLimitExceeded {
+        /// The limit that was exceeded.
+        limit: UsageLimit,
+        /// The value the run reached (or would have reached with the next
+        /// request or tool calls); for [`UsageLimit::Deadline`], milliseconds.
+        reached: u64,
     },
-    /// The run was cancelled.
+    /// The run was cancelled through its cancellation token.
     Cancelled,
     /// A call did not finish in time.
     Timeout,
@@ -286,8 +285,6 @@ pub enum ExecutionErrorKind {
     CircuitOpen,
     /// An operation was attempted in a state that does not allow it.
     InvalidState,
-    /// A scripted test model ran out of responses.
-    ScriptExhausted,
     /// A bug or broken invariant inside Patinox.
     Internal,
     /// Resources failed to close (see `memory::ShutdownReport`).
@@ -300,16 +297,48 @@ impl fmt::Display for ExecutionErrorKind {
             Self::MaxTurnsExceeded { max_turns } => {
                 write!(f, "turn limit of {max_turns} exceeded")
             }
-            Self::UsageLimitExceeded => f.write_str("usage limit exceeded"),
-            Self::Tool { name } => write!(f, "tool `{name}` failed"),
+            Self::UsageLimitExceeded { limit, reached } => {
+                write!(f, "usage limit on {limit} exceeded ({reached} reached)")
+            }
             Self::Cancelled => f.write_str("cancelled"),
             Self::Timeout => f.write_str("timed out"),
             Self::CircuitOpen => f.write_str("circuit open"),
             Self::InvalidState => f.write_str("invalid state"),
-            Self::ScriptExhausted => f.write_str("scripted model exhausted"),
             Self::Internal => f.write_str("internal error"),
             Self::Cleanup => f.write_str("cleanup failed"),
         }
+    }
+}
+
+/// The limits of [`UsageLimits`](crate::agent::UsageLimits), as named in
+/// [`ExecutionErrorKind::UsageLimitExceeded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UsageLimit {
+    /// Model requests.
+    Requests,
+    /// Prompt tokens, summed over the run's requests.
+    InputTokens,
+    /// Generated tokens, summed over the run's requests.
+    OutputTokens,
+    /// Prompt plus generated tokens.
+    TotalTokens,
+    /// Tool calls.
+    ToolCalls,
+    /// The wall-clock deadline of the run.
+    Deadline,
+}
+
+impl fmt::Display for UsageLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Requests => "requests",
+            Self::InputTokens => "input tokens",
+            Self::OutputTokens => "output tokens",
+            Self::TotalTokens => "total tokens",
+            Self::ToolCalls => "tool calls",
+            Self::Deadline => "the deadline (milliseconds)",
+        })
     }
 }
 

@@ -20,7 +20,7 @@ pub use schemars;
 pub use serde;
 pub use serde_json;
 
-use crate::agent::{JsonOutput, RunResult, RunnerBuilder, output_instructions};
+use crate::agent::RunnerBuilder;
 use crate::error::{ConfigurationError, Result};
 use crate::model::{LanguageModel, ToolSpec};
 use crate::tool::{AnyDeps, RunContext, Tool, ToolError, ToolResult};
@@ -197,37 +197,6 @@ pub trait IntoModel {
 impl<M: LanguageModel + 'static> IntoModel for M {
     fn into_model(self) -> Arc<dyn LanguageModel> {
         Arc::new(self)
-    }
-}
-
-/// The type of `#[agent(output = T)]`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be an agent's output: it needs `serde::Deserialize` and `schemars::JsonSchema`",
-    label = "the output type",
-    note = "add `#[derive(serde::Deserialize, schemars::JsonSchema)]` to `{Self}`"
-)]
-pub trait OutputType: Sized {
-    /// `builder` with the schema of `Self` appended to `instructions` and a
-    /// validator that re-asks the model until its answer parses.
-    fn declare(builder: RunnerBuilder, instructions: &str) -> RunnerBuilder;
-
-    /// The run's final answer parsed as `Self`.
-    ///
-    /// # Errors
-    /// A validation error if the answer is not JSON of type `Self`.
-    fn parse(result: RunResult) -> Result<RunResult<Self>>;
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> OutputType for T {
-    fn declare(builder: RunnerBuilder, instructions: &str) -> RunnerBuilder {
-        builder
-            .instructions(output_instructions::<T>(instructions))
-            .validator(JsonOutput::<T>::new())
-    }
-
-    fn parse(result: RunResult) -> Result<RunResult<Self>> {
-        result.parse::<T>()
     }
 }
 

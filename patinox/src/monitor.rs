@@ -8,6 +8,7 @@
 //! observes. One that does I/O should hand the event to a channel.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::error::PatinoxError;
 use crate::model::{FinishReason, Usage};
@@ -56,6 +57,8 @@ pub enum Event<'a> {
         call_id: &'a str,
         /// Whether it succeeded.
         ok: bool,
+        /// How long it ran.
+        duration: Duration,
     },
     /// A validator did not pass.
     ValidationFailed {

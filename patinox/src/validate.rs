@@ -169,19 +169,62 @@ impl<V: Validator + ?Sized> Validator for Arc<V> {
     }
 }
 
+/// The verdict of a whole stage: every validator passed, or the first one
+/// that did not, with what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict<'v> {
+    /// Every validator of the stage passed.
+    Pass,
+    /// `validator` asked the model to try again.
+    Retry {
+        /// The validator's name.
+        validator: &'v str,
+        /// What the model should change.
+        feedback: String,
+    },
+    /// `validator` rejected the target: the run fails.
+    Reject {
+        /// The validator's name.
+        validator: &'v str,
+        /// Why.
+        reason: String,
+    },
+}
+
 /// Runs every validator of `target`'s stage in order; the first non-pass wins.
 ///
-/// Returns the outcome and the name of the validator that gave it.
+/// ```
+/// use std::sync::Arc;
+/// use patinox::validate::{ValidationTarget, Validator, Verdict, run_stage};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let validators: Vec<Arc<dyn Validator>> = Vec::new();
+/// assert_eq!(run_stage(&validators, ValidationTarget::Input("hi")).await, Verdict::Pass);
+/// # }
+/// ```
 pub async fn run_stage<'v>(
     validators: &'v [Arc<dyn Validator>],
     target: ValidationTarget<'_>,
-) -> (ValidationOutcome, Option<&'v str>) {
+) -> Verdict<'v> {
     let stage = target.stage();
     for validator in validators.iter().filter(|v| v.stage() == stage) {
-        let outcome = validator.validate(target).await;
-        if outcome != ValidationOutcome::Pass {
-            return (outcome, Some(validator.name()));
+        match validator.validate(target).await {
+            ValidationOutcome::Pass => {}
+            ValidationOutcome::Retry { feedback } => {
+                return Verdict::Retry {
+                    validator: validator.name(),
+                    feedback,
+                };
+            }
+            ValidationOutcome::Reject { reason } => {
+                return Verdict::Reject {
+                    validator: validator.name(),
+                    reason,
+                };
+            }
         }
     }
-    (ValidationOutcome::Pass, None)
+    Verdict::Pass
 }

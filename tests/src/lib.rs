@@ -84,5 +84,64 @@ impl Tool for RecordingTool {
     }
 }
 
+/// A tool whose calls never finish; it says when a call starts and when a
+/// call is dropped (the run stopped waiting for it).
+#[derive(Debug)]
+pub struct EndlessTool {
+    spec: ToolSpec,
+    started: std::sync::Arc<tokio::sync::Notify>,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl EndlessTool {
+    /// A tool named `endless`, without parameters.
+    pub fn new() -> Self {
+        let schema = serde_json::json!({"type": "object", "properties": {}});
+        Self {
+            spec: ToolSpec::new("endless", "Never ends.", &schema).expect("a valid test tool spec"),
+            started: std::sync::Arc::default(),
+            dropped: std::sync::Arc::default(),
+        }
+    }
+
+    /// Notified when a call starts.
+    pub fn started(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        std::sync::Arc::clone(&self.started)
+    }
+
+    /// Set once a call has been dropped.
+    pub fn dropped(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        std::sync::Arc::clone(&self.dropped)
+    }
+}
+
+impl Default for EndlessTool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Sets its flag when dropped.
+struct SetOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl Tool for EndlessTool {
+    fn spec(&self) -> &ToolSpec {
+        &self.spec
+    }
+
+    async fn call(&self, _ctx: &RunContext, _arguments: &RawValue) -> ToolResult {
+        let _guard = SetOnDrop(std::sync::Arc::clone(&self.dropped));
+        self.started.notify_one();
+        std::future::pending().await
+    }
+}
+
 mod mcp_fixture;
 pub use mcp_fixture::{WAIT_CALLS, WaitCalls, mcp_fixture_tools};

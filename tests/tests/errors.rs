@@ -5,7 +5,7 @@ use std::time::Duration;
 use patinox::PatinoxError;
 use patinox::error::{
     ConfigurationError, ExecutionError, ExecutionErrorKind, NetworkError, NetworkErrorKind,
-    ProviderError, RecoveryStrategy, ValidationError,
+    ProviderError, RecoveryStrategy, UsageLimit, ValidationError,
 };
 use proptest::prelude::*;
 
@@ -64,13 +64,14 @@ fn provider_error() -> impl Strategy<Value = ProviderError> {
 fn execution_kind() -> impl Strategy<Value = ExecutionErrorKind> {
     prop_oneof![
         any::<u32>().prop_map(|max_turns| ExecutionErrorKind::MaxTurnsExceeded { max_turns }),
-        Just(ExecutionErrorKind::UsageLimitExceeded),
-        "[a-z_]{1,12}".prop_map(|name| ExecutionErrorKind::Tool { name }),
+        any::<u64>().prop_map(|reached| ExecutionErrorKind::UsageLimitExceeded {
+            limit: UsageLimit::ToolCalls,
+            reached
+        }),
         Just(ExecutionErrorKind::Cancelled),
         Just(ExecutionErrorKind::Timeout),
         Just(ExecutionErrorKind::CircuitOpen),
         Just(ExecutionErrorKind::InvalidState),
-        Just(ExecutionErrorKind::ScriptExhausted),
         Just(ExecutionErrorKind::Internal),
     ]
 }

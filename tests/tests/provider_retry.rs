@@ -160,7 +160,7 @@ async fn a_stream_that_fails_before_its_first_event_is_retried() {
         .respond_with(sse(fixture("anthropic/stream_text.sse")))
         .mount(&server)
         .await;
-    let base = server.uri();
+    let base = format!("{}/v1", server.uri());
     let vars = move |name: &str| match name {
         "ANTHROPIC_API_KEY" => Some("sk-ant-test".to_owned()),
         "ANTHROPIC_BASE_URL" => Some(base.clone()),

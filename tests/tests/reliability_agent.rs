@@ -1,7 +1,8 @@
 //! Faults of the agent's own parts, through whole runs against the mock
 //! server: tools that fail, panic, time out or get arguments they cannot
-//! read are reported to the model, which answers; a validator's rejection and
-//! the turn limit end the run with their typed error.
+//! read are reported to the model, which answers; a validator's rejection,
+//! the turn limit, each usage limit and cancellation end the run with their
+//! typed error.
 
 mod reliability_support;
 
@@ -10,14 +11,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use patinox::PatinoxError;
-use patinox::agent::Runner;
-use patinox::error::{ExecutionErrorKind, RecoveryStrategy};
+use patinox::agent::{CancellationToken, RunOptions, Runner, UsageLimits};
+use patinox::error::{ExecutionErrorKind, RecoveryStrategy, UsageLimit};
 use patinox::model::{Message, ToolSpec};
 use patinox::tool::{RunContext, Tool, ToolError, ToolResult};
 use patinox::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
 use patinox_mock::{DEFAULT_FINAL_TEXT, MockConfig, MockServer, Wire};
 use patinox_tests::{Behaviour, RecordingTool};
-use reliability_support::{bounded, provider, weather};
+use reliability_support::{agent, bounded, provider, provider_within, weather};
 use serde_json::value::RawValue;
 
 /// The tool results of a finished run: (content, is_error).
@@ -176,4 +177,89 @@ async fn the_turn_limit_ends_a_run_that_still_calls_tools() {
     ));
     assert_eq!(error.recovery_strategy(), RecoveryStrategy::Fail);
     assert_eq!(tool.calls().len(), 1);
+}
+
+/// A run of the mock needs 2 requests, 1 tool call and some tokens; each
+/// limit set below that ends it with the limit named, before the mock sees
+/// more. The deadline is shorter than the mock's latency.
+#[tokio::test]
+async fn every_usage_limit_ends_the_run_with_its_name() {
+    let cases = [
+        (UsageLimits::default().requests(1), UsageLimit::Requests),
+        (UsageLimits::default().tool_calls(0), UsageLimit::ToolCalls),
+        (
+            UsageLimits::default().input_tokens(1),
+            UsageLimit::InputTokens,
+        ),
+        (
+            UsageLimits::default().output_tokens(1),
+            UsageLimit::OutputTokens,
+        ),
+        (
+            UsageLimits::default().total_tokens(1),
+            UsageLimit::TotalTokens,
+        ),
+        (
+            UsageLimits::default().deadline(Duration::from_millis(100)),
+            UsageLimit::Deadline,
+        ),
+    ];
+    for (limits, expected) in cases {
+        let config = MockConfig::default().latency(Duration::from_millis(300));
+        let server = MockServer::start(config).await.unwrap();
+        let runner = agent(provider_within(
+            &server,
+            Wire::OpenAi,
+            None,
+            Duration::from_secs(5),
+        ));
+        let options = RunOptions::default().limits(limits);
+        let error = bounded(runner.run_with("Weather in Paris?", options))
+            .await
+            .unwrap_err();
+        println!(
+            "| limit {expected} | {error} | {:?} |",
+            error.recovery_strategy()
+        );
+        assert!(
+            matches!(
+                &error,
+                PatinoxError::Execution(e)
+                    if matches!(e.kind, ExecutionErrorKind::UsageLimitExceeded { limit, .. } if limit == expected)
+            ),
+            "{expected}: {error:?}"
+        );
+        assert_eq!(error.recovery_strategy(), RecoveryStrategy::Fail);
+        assert!(server.requests() <= 1, "{expected}: {}", server.requests());
+    }
+}
+
+#[tokio::test]
+async fn cancelling_a_run_ends_it_at_once() {
+    let config = MockConfig::default().latency(Duration::from_secs(30));
+    let server = MockServer::start(config).await.unwrap();
+    let runner = agent(provider_within(
+        &server,
+        Wire::Anthropic,
+        None,
+        Duration::from_secs(60),
+    ));
+    let cancel = CancellationToken::new();
+    let options = RunOptions::default().cancel(cancel.clone());
+    // A run's future is large: box it before joining it with another.
+    let run = Box::pin(runner.run_with("Weather in Paris?", options));
+    let canceller = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel.cancel();
+    };
+    let (result, ()) = bounded(async { tokio::join!(run, canceller) }).await;
+    let error = result.unwrap_err();
+    println!(
+        "| cancellation | {error} | {:?} |",
+        error.recovery_strategy()
+    );
+    assert!(matches!(
+        &error,
+        PatinoxError::Execution(e) if e.kind == ExecutionErrorKind::Cancelled
+    ));
 }

@@ -4,7 +4,8 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 
-use super::{Agent, Health, RunResult};
+use super::structured::OutputFormat;
+use super::{Agent, Health, RunOptions, RunResult, RunStream, Runner};
 use crate::error::Result;
 
 /// The state of an agent that has been built but not started.
@@ -52,61 +53,23 @@ impl CanStart for Created {}
 pub trait CanRun: sealed::Sealed {}
 impl CanRun for Started {}
 
-/// What [`AgentHandle`] drives: an agent's lifecycle and a run whose final
-/// answer has the type [`Output`](Self::Output).
+/// What [`AgentHandle`] drives: a [`Runner`] and the type of its runs'
+/// final answers.
 ///
-/// Every [`Agent`] is `Runnable` with `Output = String`. An agent declared with
-/// `#[agent(output = T)]` is `Runnable` with `Output = T`: its runs return the
-/// parsed value.
-///
-/// Its methods share their names with [`Agent`]'s: call them through
-/// [`AgentHandle`], or fully qualified, rather than importing both traits.
+/// [`Runner`] is `Runnable` with [`Text`](super::Text) output. `#[agent]`
+/// implements it for the agents it declares: with `Text`, or with
+/// [`Json<T>`](super::Json) for `#[agent(output = T)]`, whose runs return
+/// the parsed value.
 pub trait Runnable: Send + Sync {
-    /// The type of a run's final answer.
-    type Output: Send;
+    /// How a run's final answer becomes its output.
+    type Format: OutputFormat;
 
-    /// The agent's name.
-    fn name(&self) -> &str;
-
-    /// See [`Agent::start`].
-    fn start(&self) -> impl Future<Output = Result<()>> + Send;
-
-    /// Runs one conversation on `input`; see [`Agent::execute`].
-    fn run<'a>(
-        &'a self,
-        input: &'a str,
-    ) -> impl Future<Output = Result<RunResult<Self::Output>>> + Send + 'a;
-
-    /// See [`Agent::stop`].
-    fn stop(&self) -> impl Future<Output = Result<()>> + Send;
-
-    /// See [`Agent::health`].
-    fn health(&self) -> impl Future<Output = Health> + Send;
+    /// The runner that runs this agent.
+    fn runner(&self) -> &Runner;
 }
 
-impl<A: Agent> Runnable for A {
-    type Output = String;
-
-    fn name(&self) -> &str {
-        Agent::name(self)
-    }
-
-    fn start(&self) -> impl Future<Output = Result<()>> + Send {
-        Agent::start(self)
-    }
-
-    fn run<'a>(&'a self, input: &'a str) -> impl Future<Output = Result<RunResult>> + Send + 'a {
-        Agent::execute(self, input)
-    }
-
-    fn stop(&self) -> impl Future<Output = Result<()>> + Send {
-        Agent::stop(self)
-    }
-
-    fn health(&self) -> impl Future<Output = Health> + Send {
-        Agent::health(self)
-    }
-}
+/// The output of a run of `A`.
+pub type Output<A> = <<A as Runnable>::Format as OutputFormat>::Output;
 
 /// An agent whose lifecycle state `S` is part of its type.
 ///
@@ -200,7 +163,7 @@ impl<A: Runnable, S> AgentHandle<A, S> {
     {
         let agent = self.agent;
         Box::pin(async move {
-            agent.start().await?;
+            agent.runner().start().await?;
             Ok(AgentHandle {
                 agent,
                 state: PhantomData,
@@ -211,19 +174,58 @@ impl<A: Runnable, S> AgentHandle<A, S> {
     /// Runs one conversation on `input`. Callable only on a [`Started`] agent.
     ///
     /// # Errors
-    /// See [`Agent::execute`].
-    pub fn run<'a>(&'a self, input: &'a str) -> BoxFuture<'a, Result<RunResult<A::Output>>>
+    /// See [`Runner::run_with`].
+    pub fn run<'a>(&'a self, input: &'a str) -> BoxFuture<'a, Result<RunResult<Output<A>>>>
     where
         S: CanRun,
     {
-        Box::pin(self.agent.run(input))
+        self.run_with(input, RunOptions::default())
+    }
+
+    /// Runs one conversation on `input` with `options` (earlier history,
+    /// limits, cancellation). Callable only on a [`Started`] agent.
+    ///
+    /// # Errors
+    /// See [`Runner::run_with`].
+    pub fn run_with<'a>(
+        &'a self,
+        input: &'a str,
+        options: RunOptions,
+    ) -> BoxFuture<'a, Result<RunResult<Output<A>>>>
+    where
+        S: CanRun,
+    {
+        Box::pin(
+            self.agent
+                .runner()
+                .run_format::<A::Format>(input, options, None),
+        )
+    }
+
+    /// Runs one conversation on `input`, streaming its events; see
+    /// [`Runner::run_stream_with`]. Callable only on a [`Started`] agent.
+    pub fn run_stream(&self, input: &str) -> RunStream<'_, Output<A>>
+    where
+        S: CanRun,
+    {
+        self.run_stream_with(input, RunOptions::default())
+    }
+
+    /// [`run_stream`](Self::run_stream) with `options`.
+    pub fn run_stream_with(&self, input: &str, options: RunOptions) -> RunStream<'_, Output<A>>
+    where
+        S: CanRun,
+    {
+        self.agent
+            .runner()
+            .stream_format::<A::Format>(input, options)
     }
 }
 
 impl<A: Runnable> AgentHandle<A, Started> {
     /// The agent's health.
     pub async fn health(&self) -> Health {
-        self.agent.health().await
+        self.agent.runner().health().await
     }
 
     /// Stops the agent; nothing can run afterwards.
@@ -231,7 +233,7 @@ impl<A: Runnable> AgentHandle<A, Started> {
     /// # Errors
     /// If [`Agent::stop`] fails.
     pub async fn stop(self) -> Result<AgentHandle<A, Stopped>> {
-        self.agent.stop().await?;
+        self.agent.runner().stop().await?;
         Ok(self.with_state())
     }
 }

@@ -4,7 +4,38 @@
 //! A run sends the conversation to the model, executes the tools it asks for
 //! (concurrently, each with a timeout and its panics caught), appends their
 //! results, and repeats until the model answers without tool calls or the
-//! turn limit is reached.
+//! turn limit is reached. Every entry point ([`AgentHandle::run`],
+//! [`Agent::execute`], [`Runner::run_with`], the streaming
+//! [`Runner::run_stream_with`]) takes the same path through one loop.
+//!
+//! # Runs
+//!
+//! | call | returns |
+//! |---|---|
+//! | `run(input)`, `run_with(input, options)` | the [`RunResult`] |
+//! | `run_stream(input)`, `run_stream_with(input, options)` | a [`RunStream`] of [`RunEvent`]s: text and tool-call deltas, tool calls, turns, then [`RunEvent::Finished`] with the result |
+//!
+//! [`RunOptions`] carry what belongs to one run: earlier history (a
+//! conversation), a [`HistoryPolicy`], [`UsageLimits`] (requests, tokens, tool
+//! calls, a deadline: each exceeded limit is an
+//! [`ExecutionErrorKind::UsageLimitExceeded`](crate::error::ExecutionErrorKind::UsageLimitExceeded)
+//! naming it), and a [`CancellationToken`] (the run ends with
+//! [`ExecutionErrorKind::Cancelled`](crate::error::ExecutionErrorKind::Cancelled)).
+//! Dropping a run's future or stream stops it: nothing is spawned, so no
+//! tool call or connection outlives it.
+//!
+//! Each model call and tool call goes through a [`StepExecutor`] (the step
+//! seam, identified by a [`StepId`]): the default runs the step; a journal, a
+//! recorder or a test can stand in for it. Between turns a run is a
+//! [`RunState`], plain serializable data.
+//!
+//! # Conversations
+//!
+//! A [`Conversation`] keeps one conversation's history across runs: each of
+//! its runs passes the history so far in [`RunOptions`], fitted to a
+//! [`TokenBudget`] (a [`HistoryPolicy`]) before every request, and counts its
+//! usage against the conversation's own [`UsageLimits`]. It saves to
+//! versioned JSON and resumes from it ([`SavedConversation`]).
 //!
 //! # Declaring an agent: `#[agent]`
 //!
@@ -71,7 +102,7 @@
 //! | state | methods of [`AgentHandle`] |
 //! |---|---|
 //! | [`Created`] (from `build()`) | `start().await` → `Started` (consumes it) |
-//! | [`Started`] | `run(input).await`, `health().await`, `stop().await` → `Stopped` (consumes it) |
+//! | [`Started`] | `run(input).await`, `run_with(input, options).await`, `run_stream(input)`, `health().await`, `stop().await` → `Stopped` (consumes it) |
 //! | [`Stopped`] | `into_inner()` only: nothing can run |
 //!
 //! `inner()` and `into_inner()` give the struct (and its fields) in every
@@ -82,12 +113,14 @@
 //! The struct gains a hidden field holding its [`Runner`], so it is built
 //! only through its builder, and derives that need every field (`Clone`,
 //! `PartialEq`, `Default`) are compile errors naming the agent (share an
-//! agent with `Arc` instead of cloning it); `Debug` works.
+//! agent with `Arc` instead of cloning it); `Debug` works. Write derives
+//! after `#[agent]`: a derive written before it runs on the struct as
+//! written, before the macro sees it, so only rustc's own errors can follow.
 //!
-//! An agent without `output` implements [`Agent`] (so it also works as
-//! `Arc<dyn Agent>`, where lifecycle rules are checked at run time); with
-//! `output = T` it implements [`Runnable`] with `Output = T`, and its
-//! `runner()` is the untyped [`Agent`] that returns the JSON text.
+//! Every declared agent implements [`Runnable`]. One without `output` also
+//! implements [`Agent`] (so it works as `Arc<dyn Agent>`, where lifecycle
+//! rules are checked at run time); with `output = T` its runs return `T`, and
+//! its `runner()` is the untyped [`Agent`] that returns the JSON text.
 //!
 //! ```
 //! use patinox::agent;
@@ -132,24 +165,47 @@
 //!
 //! # Structured output
 //!
-//! With `output = T`, `T`'s JSON Schema is appended to the instructions
-//! ([`output_instructions`]); a final answer that does not parse as `T` is sent
-//! back to the model with the parse error, and it answers again, within the
-//! turn limit ([`JsonOutput`]); a run whose answer never parses fails with
+//! With `output = T` (or [`RunnerBuilder::output`] and [`Runner::run_as`]),
+//! every request carries `T`'s schema as its
+//! [`ResponseFormat`](crate::model::ResponseFormat) (the strict form of
+//! [`output_schema`](crate::schema::output_schema)); the model sends it the
+//! way its provider does best. The final answer is parsed once; one that does
+//! not parse as `T` goes back to the model with the parse error, up to
+//! [`DEFAULT_OUTPUT_RETRIES`] times (see [`RunnerBuilder::output_retries`]) and
+//! within the turn limit; then the run fails with
 //! [`PatinoxError::Validation`](crate::PatinoxError::Validation).
 
+mod budget;
+mod conversation;
 mod handle;
+mod history;
+mod run;
 mod runner;
 mod structured;
 mod tool_source;
 
 use async_trait::async_trait;
 
-pub use handle::{AgentHandle, CanRun, CanStart, Created, Runnable, Started, Stopped};
-pub use runner::{
-    DEFAULT_MAX_TURNS, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT, Runner, RunnerBuilder,
+pub use budget::{
+    BYTES_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS, TOOL_CALL_OVERHEAD_TOKENS, TokenBudget,
 };
-pub use structured::{JsonOutput, output_instructions, parse_output};
+pub use conversation::{
+    CONVERSATION_FORMAT_VERSION, Conversation, ConversationStream, DEFAULT_TOKEN_BUDGET,
+    SavedConversation,
+};
+pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
+pub use history::HistoryPolicy;
+pub use run::{
+    ModelStep, RunEvent, RunOptions, RunState, RunStream, StepExecutor, StepId, ToolOutcome,
+    ToolStep, UsageLimits,
+};
+pub use runner::{
+    DEFAULT_MAX_TURNS, DEFAULT_OUTPUT_RETRIES, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT,
+    Runner, RunnerBuilder,
+};
+pub use structured::{Json, OutputFormat, Text, parse_output};
+/// The token that cancels a run (see [`RunOptions::cancel`]), from `tokio-util`.
+pub use tokio_util::sync::CancellationToken;
 pub use tool_source::ToolSource;
 
 use crate::error::Result;

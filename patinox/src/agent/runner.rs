@@ -1,23 +1,22 @@
 //! The agent loop.
 
-use std::borrow::Cow;
+use std::any::Any;
 use std::fmt;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::FutureExt;
-use futures_util::future::join_all;
+use schemars::JsonSchema;
 
-use super::{Agent, Health, RunResult, ToolSource};
-use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result, ValidationError};
+use super::structured::{Text, response_format};
+use super::{Agent, Health, RunResult, Runnable, StepExecutor, ToolSource, UsageLimits};
+use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result};
 use crate::memory::ResourceRegistry;
-use crate::model::{CompletionRequest, LanguageModel, Message, ModelSettings, ToolCall, Usage};
+use crate::model::{LanguageModel, ModelSettings, ResponseFormat};
 use crate::monitor::{Event, Monitor};
 use crate::tool::{RunContext, Tool, ToolSet};
-use crate::validate::{ValidationOutcome, ValidationTarget, Validator, run_stage};
+use crate::validate::Validator;
 
 const CREATED: u8 = 0;
 const STARTED: u8 = 1;
@@ -29,6 +28,9 @@ pub const DEFAULT_MAX_TURNS: u32 = 10;
 pub const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default time `stop()` gives the agent's resources to close.
 pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
+/// The default number of times a final answer that does not parse as the
+/// output type is sent back to the model (see [`RunnerBuilder::output_retries`]).
+pub const DEFAULT_OUTPUT_RETRIES: u32 = 2;
 
 /// An agent configured at run time: a model, instructions, tools, validators
 /// and monitors, driven by the agent loop. `#[agent]` generates code around it.
@@ -49,19 +51,23 @@ pub const DEFAULT_SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
 /// # }
 /// ```
 pub struct Runner {
-    name: String,
-    instructions: Option<String>,
-    model: Arc<dyn LanguageModel>,
-    tools: ToolSet,
+    pub(super) name: String,
+    pub(super) instructions: Option<String>,
+    pub(super) model: Arc<dyn LanguageModel>,
+    pub(super) tools: ToolSet,
     /// The builder's own tools, kept to rebuild `tools` when a source changes.
-    fixed_tools: Vec<Arc<dyn Tool>>,
-    tool_sources: Vec<Arc<dyn ToolSource>>,
-    validators: Vec<Arc<dyn Validator>>,
+    pub(super) fixed_tools: Vec<Arc<dyn Tool>>,
+    pub(super) tool_sources: Vec<Arc<dyn ToolSource>>,
+    pub(super) validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
-    max_turns: u32,
-    tool_timeout: Duration,
-    settings: ModelSettings,
-    context: RunContext,
+    pub(super) max_turns: u32,
+    pub(super) tool_timeout: Duration,
+    pub(super) settings: ModelSettings,
+    pub(super) context: RunContext,
+    pub(super) limits: UsageLimits,
+    pub(super) steps: Option<Arc<dyn StepExecutor>>,
+    pub(super) output_format: Option<ResponseFormat>,
+    pub(super) output_retries: u32,
     resources: Option<Arc<ResourceRegistry>>,
     shutdown_deadline: Duration,
     state: AtomicU8,
@@ -93,6 +99,10 @@ pub struct RunnerBuilder {
     tool_timeout: Duration,
     settings: ModelSettings,
     context: RunContext,
+    limits: UsageLimits,
+    steps: Option<Arc<dyn StepExecutor>>,
+    output_format: Option<Result<ResponseFormat>>,
+    output_retries: u32,
     resources: Option<Arc<ResourceRegistry>>,
     shutdown_deadline: Duration,
 }
@@ -107,12 +117,14 @@ impl fmt::Debug for RunnerBuilder {
 }
 
 impl Runner {
-    /// Starts building a runner around `model`.
+    /// Starts building a runner around `model`. A model that is already an
+    /// `Arc<dyn LanguageModel>` (as [`from_env`](crate::model::from_env)
+    /// returns) is shared as it is, not wrapped again.
     pub fn builder(model: impl LanguageModel + 'static) -> RunnerBuilder {
         RunnerBuilder {
             name: "agent".to_owned(),
             instructions: None,
-            model: Arc::new(model),
+            model: shared(model),
             tools: Vec::new(),
             tool_sources: Vec::new(),
             validators: Vec::new(),
@@ -121,6 +133,10 @@ impl Runner {
             tool_timeout: DEFAULT_TOOL_TIMEOUT,
             settings: ModelSettings::default(),
             context: RunContext::empty(),
+            limits: UsageLimits::default(),
+            steps: None,
+            output_format: None,
+            output_retries: DEFAULT_OUTPUT_RETRIES,
             resources: None,
             shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
         }
@@ -146,209 +162,14 @@ impl Runner {
         self.resources.as_ref()
     }
 
-    /// Runs one conversation on `input`, regardless of lifecycle state.
-    ///
-    /// [`Agent::execute`] is this plus the lifecycle check.
-    ///
-    /// # Errors
-    /// - a model error, as the model returned it;
-    /// - [`PatinoxError::Validation`] when a validator rejects the input, the
-    ///   output, or a tool call;
-    /// - [`ExecutionErrorKind::MaxTurnsExceeded`] when the model is still
-    ///   calling tools after `max_turns` turns.
-    ///
-    /// A tool that fails, panics, times out or does not exist is not an error
-    /// of the run: the model is told, and may try again.
-    pub async fn run(&self, input: &str) -> Result<RunResult> {
-        self.emit(&Event::RunStarted {
-            agent: &self.name,
-            input,
-        });
-        let result = self.run_loop(input).await;
-        match &result {
-            Ok(done) => self.emit(&Event::RunFinished {
-                turns: done.turns,
-                usage: &done.usage,
-            }),
-            Err(error) => self.emit(&Event::RunFailed { error }),
+    pub(super) fn emit(&self, event: &Event<'_>) {
+        for monitor in &self.monitors {
+            monitor.on_event(event);
         }
-        result
-    }
-
-    async fn run_loop(&self, input: &str) -> Result<RunResult> {
-        if let (outcome, Some(validator)) =
-            run_stage(&self.validators, ValidationTarget::Input(input)).await
-        {
-            return Err(self.validation_failure(validator, outcome));
-        }
-
-        let mut messages = Vec::with_capacity(8);
-        if let Some(instructions) = &self.instructions {
-            messages.push(Message::system(instructions.as_str()));
-        }
-        messages.push(Message::user(input));
-        let mut usage = Usage::default();
-        // Borrowed until a tool source changes: a run without sources copies nothing.
-        let mut tools = Cow::Borrowed(&self.tools);
-
-        for turn in 1..=self.max_turns {
-            if let Some(changed) = self.changed_tools().await? {
-                tools = Cow::Owned(changed);
-            }
-            self.emit(&Event::ModelRequest {
-                turn,
-                messages: messages.len(),
-            });
-            let request = CompletionRequest::new(&messages)
-                .with_tools(tools.specs())
-                .with_settings(self.settings.clone());
-            let response = self.model.complete(request).await?;
-            usage += response.usage;
-            self.emit(&Event::ModelResponse {
-                turn,
-                finish_reason: &response.finish_reason,
-                usage: &response.usage,
-                tool_calls: response.tool_calls.len(),
-            });
-
-            if response.tool_calls.is_empty() {
-                let output = response.content.unwrap_or_default();
-                let (outcome, validator) =
-                    run_stage(&self.validators, ValidationTarget::Output(&output)).await;
-                match (outcome, validator) {
-                    (ValidationOutcome::Retry { feedback }, Some(name)) => {
-                        if turn == self.max_turns {
-                            // No turn is left to answer the feedback: the run
-                            // failed validation, not the turn limit.
-                            let reason =
-                                format!("{feedback} (still not accepted after {turn} turns)");
-                            return Err(
-                                self.validation_failure(name, ValidationOutcome::reject(reason))
-                            );
-                        }
-                        self.emit(&Event::ValidationFailed {
-                            validator: name,
-                            message: &feedback,
-                        });
-                        messages.push(Message::assistant(output));
-                        messages.push(Message::user(feedback));
-                        continue;
-                    }
-                    (outcome @ ValidationOutcome::Reject { .. }, Some(name)) => {
-                        return Err(self.validation_failure(name, outcome));
-                    }
-                    _ => {}
-                }
-                messages.push(Message::assistant(output.as_str()));
-                return Ok(RunResult {
-                    output,
-                    messages,
-                    usage,
-                    turns: turn,
-                });
-            }
-
-            let context = self.context.clone().at_turn(turn);
-            let results = join_all(
-                response
-                    .tool_calls
-                    .iter()
-                    .map(|call| self.call_tool(call, &context, &tools)),
-            )
-            .await;
-            messages.push(Message::Assistant {
-                content: response.content,
-                tool_calls: response.tool_calls,
-            });
-            for result in results {
-                messages.push(result?);
-            }
-        }
-        Err(PatinoxError::execution(
-            ExecutionErrorKind::MaxTurnsExceeded {
-                max_turns: self.max_turns,
-            },
-            format!(
-                "the model was still calling tools after {} turns; raise `max_turns` or check the tools' results",
-                self.max_turns
-            ),
-        ))
-    }
-
-    /// Runs one tool call; every failure becomes an error result for the model,
-    /// except a validator's rejection, which ends the run.
-    async fn call_tool(
-        &self,
-        call: &ToolCall,
-        context: &RunContext,
-        tools: &ToolSet,
-    ) -> Result<Message> {
-        let Some(tool) = tools.get(&call.name) else {
-            let available: Vec<&str> = tools.specs().iter().map(|s| s.name()).collect();
-            return Ok(Message::tool_error(
-                call,
-                format!(
-                    "unknown tool `{}`; the available tools are: {}",
-                    call.name,
-                    available.join(", ")
-                ),
-            ));
-        };
-        let target = ValidationTarget::ToolCall {
-            name: &call.name,
-            arguments: &call.arguments,
-        };
-        match run_stage(&self.validators, target).await {
-            (ValidationOutcome::Retry { feedback }, Some(name)) => {
-                self.emit(&Event::ValidationFailed {
-                    validator: name,
-                    message: &feedback,
-                });
-                return Ok(Message::tool_error(call, feedback));
-            }
-            (outcome @ ValidationOutcome::Reject { .. }, Some(name)) => {
-                return Err(self.validation_failure(name, outcome));
-            }
-            _ => {}
-        }
-
-        self.emit(&Event::ToolStarted {
-            name: &call.name,
-            call_id: &call.id,
-        });
-        let guarded = AssertUnwindSafe(tool.call(context, &call.arguments)).catch_unwind();
-        let message = match tokio::time::timeout(self.tool_timeout, guarded).await {
-            Ok(Ok(Ok(content))) => Message::tool_result(call, content),
-            Ok(Ok(Err(error))) => Message::tool_error(call, format!("Error: {error}")),
-            Ok(Err(panic)) => Message::tool_error(
-                call,
-                format!("Error: the tool panicked: {}", panic_message(&*panic)),
-            ),
-            Err(_) => Message::tool_error(
-                call,
-                format!(
-                    "Error: the tool did not finish within {:?}",
-                    self.tool_timeout
-                ),
-            ),
-        };
-        let ok = matches!(
-            message,
-            Message::Tool {
-                is_error: false,
-                ..
-            }
-        );
-        self.emit(&Event::ToolFinished {
-            name: &call.name,
-            call_id: &call.id,
-            ok,
-        });
-        Ok(message)
     }
 
     /// The tools again when a [`ToolSource`] reports a change, else `None`.
-    async fn changed_tools(&self) -> Result<Option<ToolSet>> {
+    pub(super) async fn changed_tools(&self) -> Result<Option<ToolSet>> {
         if !self.tool_sources.iter().any(|source| source.changed()) {
             return Ok(None);
         }
@@ -361,25 +182,6 @@ impl Runner {
             }
         }
         ToolSet::new(tools).map(Some)
-    }
-
-    fn validation_failure(&self, validator: &str, outcome: ValidationOutcome) -> PatinoxError {
-        let message = match outcome {
-            ValidationOutcome::Retry { feedback } => feedback,
-            ValidationOutcome::Reject { reason } => reason,
-            ValidationOutcome::Pass => String::from("passed"),
-        };
-        self.emit(&Event::ValidationFailed {
-            validator,
-            message: &message,
-        });
-        ValidationError::new(message).with_field(validator).into()
-    }
-
-    fn emit(&self, event: &Event<'_>) {
-        for monitor in &self.monitors {
-            monitor.on_event(event);
-        }
     }
 
     fn check_state(&self, expected: u8, action: &str) -> Result<()> {
@@ -399,12 +201,12 @@ impl Runner {
     }
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message")
+/// `model` as a shared model: itself when it already is one.
+fn shared<M: LanguageModel + 'static>(model: M) -> Arc<dyn LanguageModel> {
+    match (&model as &dyn Any).downcast_ref::<Arc<dyn LanguageModel>>() {
+        Some(shared) => Arc::clone(shared),
+        None => Arc::new(model),
+    }
 }
 
 impl RunnerBuilder {
@@ -478,6 +280,37 @@ impl RunnerBuilder {
         self
     }
 
+    /// Limits of every run (default: none); a run's
+    /// [`RunOptions::limits`](super::RunOptions::limits) replace them.
+    pub fn limits(mut self, limits: UsageLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Performs every model call and tool call of the runs through `steps`
+    /// (see [`StepExecutor`]); a run's
+    /// [`RunOptions::step_executor`](super::RunOptions::step_executor) replaces it.
+    pub fn step_executor(mut self, steps: Arc<dyn StepExecutor>) -> Self {
+        self.steps = Some(steps);
+        self
+    }
+
+    /// Asks the model for answers that follow `T`'s JSON Schema (the strict
+    /// form of [`output_schema`](crate::schema::output_schema)) on every
+    /// request; run with [`Runner::run_as::<T>`](Runner::run_as) to get `T`.
+    pub fn output<T: JsonSchema>(mut self) -> Self {
+        self.output_format = Some(response_format::<T>());
+        self
+    }
+
+    /// How many times a final answer that does not parse as the output type
+    /// goes back to the model with the error before the run fails (default
+    /// [`DEFAULT_OUTPUT_RETRIES`]). Each try is a turn, within `max_turns`.
+    pub fn output_retries(mut self, retries: u32) -> Self {
+        self.output_retries = retries;
+        self
+    }
+
     /// Dependencies handed to tools through [`RunContext`].
     pub fn deps<D: Send + Sync + 'static>(mut self, deps: Arc<D>) -> Self {
         self.context = RunContext::new(deps).erase();
@@ -521,7 +354,8 @@ impl RunnerBuilder {
     /// Builds the runner.
     ///
     /// # Errors
-    /// A [`PatinoxError::Configuration`] if `max_turns` is 0 or two tools share a name.
+    /// A [`PatinoxError::Configuration`] if `max_turns` is 0 or two tools share
+    /// a name; the error of an output schema that could not be serialized.
     pub fn build(self) -> Result<Runner> {
         if self.max_turns == 0 {
             return Err(ConfigurationError::new("`max_turns` must be at least 1")
@@ -545,6 +379,10 @@ impl RunnerBuilder {
             tool_timeout: self.tool_timeout,
             settings: self.settings,
             context: self.context,
+            limits: self.limits,
+            steps: self.steps,
+            output_format: self.output_format.transpose()?,
+            output_retries: self.output_retries,
             resources: self.resources,
             shutdown_deadline: self.shutdown_deadline,
             state: AtomicU8::new(CREATED),
@@ -587,5 +425,13 @@ impl Agent for Runner {
             CREATED => Health::Degraded(format!("agent `{}` is not started", self.name)),
             _ => Health::Unhealthy(format!("agent `{}` is stopped", self.name)),
         }
+    }
+}
+
+impl Runnable for Runner {
+    type Format = Text;
+
+    fn runner(&self) -> &Runner {
+        self
     }
 }

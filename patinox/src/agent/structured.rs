@@ -1,48 +1,84 @@
 //! Structured output: an agent whose final answer is JSON of a known type.
 //!
-//! `#[agent(output = T)]` uses these three pieces: the schema of `T` appended
-//! to the instructions ([`output_instructions`]), an output validator that
-//! re-asks the model while its answer does not parse ([`JsonOutput`]), and the
-//! final parse ([`parse_output`]).
+//! `#[agent(output = T)]`, or [`RunnerBuilder::output`] with
+//! [`Runner::run_as`], asks the model for `T`'s schema on every request
+//! ([`ResponseFormat`], from the strict form of [`output_schema`]), and parses
+//! the final answer once. How the schema reaches the model (a provider's
+//! native structured output, or instructions in the prompt) is the model's
+//! business.
+//!
+//! [`RunnerBuilder::output`]: super::RunnerBuilder::output
+//! [`Runner::run_as`]: super::Runner::run_as
+//! [`ResponseFormat`]: crate::model::ResponseFormat
+//! [`output_schema`]: crate::schema::output_schema
 
-use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::RunResult;
 use crate::error::{Result, ValidationError};
-use crate::validate::{ValidationOutcome, ValidationStage, ValidationTarget, Validator};
+use crate::model::ResponseFormat;
+use crate::schema::output_schema;
 
-/// The validator's name, as it appears in errors and monitor events.
+/// The validator name of errors about the output type.
 const NAME: &str = "structured_output";
 
-/// `instructions` followed by the request to answer with JSON matching `T`'s schema.
-///
-/// ```
-/// #[derive(schemars::JsonSchema)]
-/// struct Forecast { celsius: f64 }
-///
-/// let text = patinox::agent::output_instructions::<Forecast>("You forecast weather.");
-/// assert!(text.starts_with("You forecast weather."));
-/// assert!(text.contains("\"celsius\""));
-/// ```
-pub fn output_instructions<T: JsonSchema>(instructions: &str) -> String {
-    let schema = schemars::schema_for!(T);
-    let schema = serde_json::to_string(schema.as_value()).unwrap_or_default();
-    let mut text = String::with_capacity(instructions.len() + schema.len() + 120);
-    if !instructions.trim().is_empty() {
-        text.push_str(instructions.trim_end());
-        text.push_str("\n\n");
+/// How a run's final answer becomes its output: [`Text`] keeps the text,
+/// [`Json<T>`] parses it as `T`.
+pub trait OutputFormat: Send + 'static {
+    /// The output of a run.
+    type Output: Send + 'static;
+
+    /// Parses a final answer, or says what is wrong with it (for the model).
+    ///
+    /// # Errors
+    /// The reason the answer is not an output.
+    fn parse(answer: &str) -> std::result::Result<Self::Output, String>;
+}
+
+/// The output is the final answer's text.
+#[derive(Debug)]
+pub enum Text {}
+
+impl OutputFormat for Text {
+    type Output = String;
+
+    fn parse(answer: &str) -> std::result::Result<String, String> {
+        Ok(answer.to_owned())
     }
-    text.push_str(
-        "Give your final answer as a single JSON value, with no other text, \
-         that matches this JSON Schema:\n",
-    );
-    text.push_str(&schema);
-    text
+}
+
+/// The output is the final answer parsed as JSON of type `T`.
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T> std::fmt::Debug for Json<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Json<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> OutputFormat for Json<T> {
+    type Output = T;
+
+    fn parse(answer: &str) -> std::result::Result<T, String> {
+        serde_json::from_str(json_text(answer)).map_err(|error| error.to_string())
+    }
+}
+
+/// The response format that asks for `T`: its strict schema when it has one
+/// (strict mode), its canonical schema otherwise.
+pub(crate) fn response_format<T: JsonSchema>() -> Result<ResponseFormat> {
+    let output = output_schema::<T>();
+    let (schema, strict) = match output.strict() {
+        Some(strict) => (strict, true),
+        None => (output.schema(), false),
+    };
+    let schema: Arc<RawValue> = RawValue::from_string(serde_json::to_string(schema)?)?.into();
+    Ok(ResponseFormat::json_schema(output.name(), schema, strict))
 }
 
 /// The JSON in a final answer: the text itself, or the body of a fenced code
@@ -56,10 +92,9 @@ fn json_text(answer: &str) -> &str {
     body.trim_end().strip_suffix("```").unwrap_or(body).trim()
 }
 
-/// Parses a run's final answer into `T`.
+/// Parses a final answer into `T`.
 ///
 /// ```
-/// # use patinox::model::Message;
 /// #[derive(serde::Deserialize)]
 /// struct Forecast { celsius: f64 }
 ///
@@ -93,62 +128,6 @@ impl RunResult {
     }
 }
 
-/// An output validator that asks the model to answer again, with the parse
-/// error as feedback, while its final answer is not JSON of type `T`.
-///
-/// If the model never produces a parsable answer within the agent's turn
-/// limit, the run fails with [`crate::PatinoxError::Validation`].
-pub struct JsonOutput<T> {
-    output: PhantomData<fn() -> T>,
-}
-
-impl<T> JsonOutput<T> {
-    /// The validator.
-    pub fn new() -> Self {
-        Self {
-            output: PhantomData,
-        }
-    }
-}
-
-impl<T> Default for JsonOutput<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> fmt::Debug for JsonOutput<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("JsonOutput")
-            .field("type", &std::any::type_name::<T>())
-            .finish()
-    }
-}
-
-#[async_trait]
-impl<T: DeserializeOwned> Validator for JsonOutput<T> {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn stage(&self) -> ValidationStage {
-        ValidationStage::Output
-    }
-
-    async fn validate(&self, target: ValidationTarget<'_>) -> ValidationOutcome {
-        let ValidationTarget::Output(answer) = target else {
-            return ValidationOutcome::Pass;
-        };
-        match serde_json::from_str::<T>(json_text(answer)) {
-            Ok(_) => ValidationOutcome::Pass,
-            Err(error) => ValidationOutcome::retry(format!(
-                "Your answer could not be parsed: {error}. Answer again with only the JSON value \
-                 that matches the schema in the instructions."
-            )),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,19 +140,26 @@ mod tests {
         assert_eq!(json_text("```"), "");
     }
 
-    #[tokio::test]
-    async fn validator_retries_until_the_answer_parses() {
-        let validator = JsonOutput::<Vec<u8>>::new();
-        assert_eq!(
-            validator.validate(ValidationTarget::Output("[1, 2]")).await,
-            ValidationOutcome::Pass
-        );
-        let outcome = validator
-            .validate(ValidationTarget::Output("one, two"))
-            .await;
-        assert!(
-            matches!(&outcome, ValidationOutcome::Retry { feedback } if feedback.contains("could not be parsed")),
-            "{outcome:?}"
-        );
+    #[test]
+    fn json_output_reports_what_does_not_parse() {
+        assert_eq!(Json::<Vec<u8>>::parse("[1, 2]"), Ok(vec![1, 2]));
+        let error = Json::<Vec<u8>>::parse("one, two").unwrap_err();
+        assert!(error.contains("expected value"), "{error}");
+    }
+
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Forecast {
+        celsius: f64,
+    }
+
+    #[test]
+    fn response_format_is_the_strict_output_schema() {
+        let format = response_format::<Forecast>().unwrap();
+        assert_eq!(format.name(), "Forecast");
+        assert!(format.strict());
+        let schema: serde_json::Value = serde_json::from_str(format.schema().get()).unwrap();
+        assert!(schema.get("$schema").is_none(), "{schema}");
+        assert_eq!(schema["additionalProperties"], false);
     }
 }

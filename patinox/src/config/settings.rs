@@ -183,8 +183,7 @@ const PROVIDER_SETTINGS: &[ProviderSetting] = &[
     },
 ];
 
-/// The environment variables that set `key`, the one read last (so
-/// winning) last.
+/// The environment variables that set `key`, lowest precedence first.
 pub(super) fn variables(key: &str) -> Vec<String> {
     let upper = key.to_ascii_uppercase().replace('.', "_");
     match upper.strip_prefix("PROVIDERS_") {
@@ -245,7 +244,7 @@ fn provider_key(key: &str) -> Option<(Provider, &str)> {
 }
 
 fn unknown(key: &str) -> String {
-    if key == "providers.api_key" || key.ends_with(".api_key") {
+    if key.ends_with(".api_key") {
         return "keys are not written in configuration: set `api_key_env` (a variable) or `api_key_file` (a file)".to_owned();
     }
     let section = key.split('.').next().unwrap_or(key);

@@ -388,8 +388,9 @@ impl McpClient {
     /// - [`ConfigurationError`](crate::error::ConfigurationError) if `arguments` is not a JSON object;
     /// - a [`PatinoxError::Network`](crate::PatinoxError::Network) if the connection fails, ends, carries
     ///   a malformed or oversized message, or the call times out;
-    /// - an [`ExecutionErrorKind::Tool`](crate::error::ExecutionErrorKind::Tool)
-    ///   error if the server answers with a JSON-RPC error.
+    /// - a [`NetworkErrorKind::Other`](crate::error::NetworkErrorKind::Other)
+    ///   error, naming the JSON-RPC code, if the server answers with a
+    ///   JSON-RPC error.
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<ToolOutput> {
         let Value::Object(arguments) = arguments else {
             return Err(ConfigurationError::new(format!(

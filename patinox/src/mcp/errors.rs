@@ -87,19 +87,16 @@ pub(crate) fn service(
     fault: &FaultSlot,
 ) -> PatinoxError {
     match err {
-        ServiceError::McpError(data) => {
-            let name = match call {
-                Call::Tool(name) => name.to_owned(),
-                _ => String::new(),
-            };
-            PatinoxError::execution(
-                ExecutionErrorKind::Tool { name },
-                format!(
-                    "MCP server `{server}` answered {call} with error {}: {}",
-                    data.code.0, data.message
-                ),
-            )
-        }
+        // The server refused the request: a usable connection but no usable
+        // answer, which retrying the same request does not change.
+        ServiceError::McpError(data) => NetworkError::new(
+            NetworkErrorKind::Other,
+            format!(
+                "MCP server `{server}` answered {call} with error {}: {}",
+                data.code.0, data.message
+            ),
+        )
+        .into(),
         ServiceError::Timeout { timeout } => timed_out(server, call, timeout),
         other => ended(server, call, fault, &other.to_string()),
     }

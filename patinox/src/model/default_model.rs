@@ -115,3 +115,45 @@ impl LanguageModel for DefaultModel {
         self.resolve().await?.stream(request).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+    use crate::error::PatinoxError;
+    use crate::model::{Message, StreamEvent};
+
+    /// A model that can only stream: its `complete` always fails.
+    struct StreamOnly(ModelId);
+
+    #[async_trait]
+    impl LanguageModel for StreamOnly {
+        fn id(&self) -> &ModelId {
+            &self.0
+        }
+
+        async fn complete(&self, _: CompletionRequest<'_>) -> Result<CompletionResponse> {
+            Err(PatinoxError::validation("complete is not for streams"))
+        }
+
+        async fn stream(&self, _: CompletionRequest<'_>) -> Result<ResponseStream> {
+            let event = StreamEvent::TextDelta("streamed".into());
+            Ok(Box::pin(futures_util::stream::iter([Ok(event)])))
+        }
+    }
+
+    #[tokio::test]
+    async fn streams_through_the_resolved_model() {
+        let model = DefaultModel::new(ModelId::new("test", "stream-only"));
+        let resolved: Arc<dyn LanguageModel> = Arc::new(StreamOnly(model.id.clone()));
+        assert!(model.resolved.set(resolved).is_ok());
+        let messages = [Message::user("Hi")];
+        let mut stream = model
+            .stream(CompletionRequest::new(&messages))
+            .await
+            .unwrap();
+        let first = stream.next().await.unwrap().unwrap();
+        assert_eq!(first, StreamEvent::TextDelta("streamed".into()));
+    }
+}

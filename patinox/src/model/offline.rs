@@ -9,7 +9,7 @@
 //! 2. Once tool results are in, it answers quoting them.
 //! 3. With no tools, it answers by restating the user's message.
 //!
-//! A request with a [`ResponseFormat`](super::ResponseFormat) (structured
+//! A request with a [`ResponseFormat`] (structured
 //! output) is answered with a JSON value valid for its schema instead of
 //! text: properties named like a field of a tool result take that value, the
 //! rest come from the user's words.

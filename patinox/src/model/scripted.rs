@@ -9,7 +9,7 @@ use super::{
     CompletionRequest, CompletionResponse, LanguageModel, Message, ModelId, ModelSettings,
     ToolCall, ToolChoice,
 };
-use crate::error::{ExecutionErrorKind, PatinoxError, Result};
+use crate::error::{ConfigurationError, PatinoxError, Result};
 
 /// A request as the [`ScriptedModel`] received it, copied for inspection.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +42,9 @@ impl std::fmt::Debug for Step {
 
 /// Replays a list of responses, one per request, and records every request.
 ///
-/// When the script runs out, `complete` returns an
-/// [`ExecutionErrorKind::ScriptExhausted`] error rather than panicking.
+/// When the script runs out, `complete` returns a
+/// [`PatinoxError::Configuration`] error (the script is too short for the
+/// test) rather than panicking.
 ///
 /// ```
 /// use patinox::model::{CompletionRequest, CompletionResponse, LanguageModel, Message};
@@ -154,10 +155,10 @@ impl LanguageModel for ScriptedModel {
         match step {
             Some(Step::Respond(response)) => Ok(response),
             Some(Step::Fail(make)) => Err(make()),
-            None => Err(PatinoxError::execution(
-                ExecutionErrorKind::ScriptExhausted,
+            None => Err(ConfigurationError::new(
                 "the scripted model has no response left for this request",
-            )),
+            )
+            .into()),
         }
     }
 }

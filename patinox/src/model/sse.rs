@@ -41,7 +41,7 @@ pub struct SseEvent<'a> {
     pub id: Option<&'a str>,
 }
 
-/// Incremental `text/event-stream` decoder; see the [module docs](self).
+/// Incremental `text/event-stream` decoder; see the module docs.
 #[derive(Debug, Default)]
 pub struct SseDecoder {
     /// An incomplete line carried over from the previous chunk.

@@ -120,7 +120,19 @@ pub struct ToolCall {
     /// The tool's name.
     pub name: String,
     /// The arguments, as the JSON text the model produced.
+    #[serde(deserialize_with = "raw_json")]
     pub arguments: Box<RawValue>,
+}
+
+/// Reads raw JSON where serde buffers the input first, as it does for the
+/// internally tagged [`Message`]: `Box<RawValue>` alone cannot be read from a
+/// buffer, so the value goes through a `serde_json::Value` on this path (saved
+/// conversations and run states, never a provider response).
+fn raw_json<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Box<RawValue>, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    serde_json::value::to_raw_value(&value).map_err(serde::de::Error::custom)
 }
 
 impl ToolCall {

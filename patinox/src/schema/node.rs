@@ -1,7 +1,7 @@
-//! Reading one node of a JSON Schema: its types, whether it lets `null`
-//! through, the definition a `$ref` points at.
+//! One node of a JSON Schema: its types, whether it lets `null` through,
+//! the definition a `$ref` points at, and its nullable form.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Whether `node` lists `wanted` in its `type` (a name or an array of names).
 pub(crate) fn has_type(node: &Map<String, Value>, wanted: &str) -> bool {
@@ -31,6 +31,62 @@ pub(crate) fn accepts_null(node: &Map<String, Value>) -> bool {
             .any(|v| v.as_object().is_some_and(accepts_null));
     }
     has_type(node, "null")
+}
+
+/// An optional property becomes required-but-nullable: scalars get a type
+/// array, everything else (references, enums, objects) an `anyOf` with null.
+pub(crate) fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
+    if accepts_null(&node) {
+        return node;
+    }
+    let scalar = matches!(
+        node.get("type").and_then(Value::as_str),
+        Some("string" | "number" | "integer" | "boolean")
+    );
+    if scalar && !node.contains_key("enum") && !node.contains_key("const") {
+        if let Some(name) = node.remove("type") {
+            node.insert("type".to_owned(), json!([name, "null"]));
+        }
+        return node;
+    }
+    let mut outer = Map::new();
+    for key in ["title", "description"] {
+        if let Some(text) = node.remove(key) {
+            outer.insert(key.to_owned(), text);
+        }
+    }
+    let only_any_of = node.len() == 1 && node.contains_key("anyOf");
+    let variants = match node.remove("anyOf") {
+        Some(Value::Array(mut variants)) if only_any_of => {
+            variants.push(json!({"type": "null"}));
+            variants
+        }
+        Some(any_of) => {
+            node.insert("anyOf".to_owned(), any_of);
+            vec![Value::Object(node), json!({"type": "null"})]
+        }
+        None => vec![Value::Object(node), json!({"type": "null"})],
+    };
+    outer.insert("anyOf".to_owned(), Value::Array(variants));
+    outer
+}
+
+/// `"type": ["array", "null"]` (an `Option<Vec<T>>`) becomes an `anyOf`
+/// with null: OpenAI documents type arrays with null for scalars only.
+pub(crate) fn split_compound_null(mut node: Map<String, Value>) -> Map<String, Value> {
+    let compound = match node.get("type") {
+        Some(Value::Array(names)) if names.len() == 2 && names.iter().any(|n| n == "null") => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|name| matches!(*name, "array" | "object"))
+            .map(str::to_owned),
+        _ => None,
+    };
+    let Some(name) = compound else {
+        return node;
+    };
+    node.insert("type".to_owned(), Value::String(name));
+    nullable(node)
 }
 
 /// The schema object behind `schema`, following a local `$ref`.

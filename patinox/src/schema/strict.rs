@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{ConfigurationError, PatinoxError};
 
 use super::limits::check_limits;
-use super::node::{accepts_null, escape, has_type};
+use super::node::{escape, has_type, nullable, split_compound_null};
 use super::reshape;
 
 /// String formats strict mode accepts.
@@ -555,60 +555,4 @@ fn check_types(node: &Map<String, Value>, origins: &Origins) -> Outcome {
         }
     }
     Ok(())
-}
-
-/// An optional property becomes required-but-nullable: scalars get a type
-/// array, everything else (references, enums, objects) an `anyOf` with null.
-fn nullable(mut node: Map<String, Value>) -> Map<String, Value> {
-    if accepts_null(&node) {
-        return node;
-    }
-    let scalar = matches!(
-        node.get("type").and_then(Value::as_str),
-        Some("string" | "number" | "integer" | "boolean")
-    );
-    if scalar && !node.contains_key("enum") && !node.contains_key("const") {
-        if let Some(name) = node.remove("type") {
-            node.insert("type".to_owned(), json!([name, "null"]));
-        }
-        return node;
-    }
-    let mut outer = Map::new();
-    for key in ["title", "description"] {
-        if let Some(text) = node.remove(key) {
-            outer.insert(key.to_owned(), text);
-        }
-    }
-    let only_any_of = node.len() == 1 && node.contains_key("anyOf");
-    let variants = match node.remove("anyOf") {
-        Some(Value::Array(mut variants)) if only_any_of => {
-            variants.push(json!({"type": "null"}));
-            variants
-        }
-        Some(any_of) => {
-            node.insert("anyOf".to_owned(), any_of);
-            vec![Value::Object(node), json!({"type": "null"})]
-        }
-        None => vec![Value::Object(node), json!({"type": "null"})],
-    };
-    outer.insert("anyOf".to_owned(), Value::Array(variants));
-    outer
-}
-
-/// `"type": ["array", "null"]` (an `Option<Vec<T>>`) becomes an `anyOf`
-/// with null: OpenAI documents type arrays with null for scalars only.
-fn split_compound_null(mut node: Map<String, Value>) -> Map<String, Value> {
-    let compound = match node.get("type") {
-        Some(Value::Array(names)) if names.len() == 2 && names.iter().any(|n| n == "null") => names
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|name| matches!(*name, "array" | "object"))
-            .map(str::to_owned),
-        _ => None,
-    };
-    let Some(name) = compound else {
-        return node;
-    };
-    node.insert("type".to_owned(), Value::String(name));
-    nullable(node)
 }

@@ -32,21 +32,11 @@ pub fn provider_within(
         .api_key("mock-key")
         .timeout(timeout)
         .max_response_bytes(MAX_RESPONSE_BYTES);
+    let base = fault.map_or_else(|| server.base_url(), |f| server.base_url_with(f));
+    let config = config.base_url(base);
     match wire {
-        Wire::OpenAi => {
-            let base = fault.map_or_else(|| server.openai_base(), |f| server.openai_base_with(f));
-            Arc::new(openai::model("gpt-4o-mini", config.base_url(base)).expect("an OpenAI model"))
-        }
-        _ => {
-            let base = fault.map_or_else(
-                || server.anthropic_base(),
-                |f| server.anthropic_base_with(f),
-            );
-            Arc::new(
-                anthropic::model("claude-sonnet-4-5", config.base_url(base))
-                    .expect("an Anthropic model"),
-            )
-        }
+        Wire::OpenAi => Arc::new(openai::model("gpt-4o-mini", config).expect("an OpenAI model")),
+        _ => Arc::new(anthropic::model("claude-sonnet-4-5", config).expect("an Anthropic model")),
     }
 }
 

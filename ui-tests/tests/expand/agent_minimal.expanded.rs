@@ -52,6 +52,7 @@ records which members are set (see [`assistant_builder`]).*/
 #[allow(dead_code)]
 pub struct AssistantBuilder<S = (assistant_builder::Unset,)> {
     state: S,
+    configure: ::patinox::__private::Configure,
 }
 #[allow(dead_code)]
 impl Assistant {
@@ -63,6 +64,7 @@ then `.build()?` returns the created agent: `.start().await?` it, then `.run(inp
     pub fn builder() -> AssistantBuilder {
         AssistantBuilder {
             state: (assistant_builder::Unset,),
+            configure: ::core::default::Default::default(),
         }
     }
     /// The runner that drives this agent's conversations (model,
@@ -72,49 +74,77 @@ then `.build()?` returns the created agent: `.start().await?` it, then `.run(inp
     }
 }
 #[allow(dead_code)]
-impl<__S0> AssistantBuilder<(__S0,)> {
+impl<__SModel> AssistantBuilder<(__SModel,)> {
     /// Sets the model: a provider's model, the offline model, or an
     /// `Arc<dyn LanguageModel>` such as `patinox::model::from_env()` returns.
     pub fn model(
         self,
-        model: impl ::patinox::model::LanguageModel + 'static,
+        model: impl ::patinox::__private::IntoModel,
     ) -> AssistantBuilder<
         (assistant_builder::Set<::std::sync::Arc<dyn ::patinox::model::LanguageModel>>,),
     > {
         let (_,) = self.state;
         AssistantBuilder {
             state: (
-                {
-                    let model: ::std::sync::Arc<dyn ::patinox::model::LanguageModel> = ::std::sync::Arc::new(
-                        model,
-                    );
-                    assistant_builder::Set(model)
-                },
+                assistant_builder::Set(
+                    ::patinox::__private::IntoModel::into_model(model),
+                ),
             ),
+            configure: self.configure,
+        }
+    }
+    /// Sets what the attribute does not declare, on the
+    /// [`RunnerBuilder`](::patinox::agent::RunnerBuilder) the agent
+    /// is built on: monitors, model settings, the tool timeout,
+    /// resources, tools that are not `#[tool]` functions (such as MCP
+    /// tools), any of its options. `f` runs in `build()`, after the
+    /// declared options; several calls run in order.
+    ///
+    /// e.g. `.configure(|b| b.monitor(monitor).tool_timeout(Duration::from_secs(5)))`
+    pub fn configure(
+        self,
+        f: impl ::core::ops::FnOnce(
+            ::patinox::agent::RunnerBuilder,
+        ) -> ::patinox::agent::RunnerBuilder + ::core::marker::Send + 'static,
+    ) -> Self {
+        AssistantBuilder {
+            state: self.state,
+            configure: self.configure.then(f),
         }
     }
     /// Builds the agent, in the `Created` state: call `.start().await?`
     /// on it before `.run(..)`.
     ///
     /// # Errors
-    /// A `PatinoxError::Configuration` if two tools share a name.
+    /// A `PatinoxError::Configuration` if the runner cannot be built,
+    /// e.g. two tools added with `.configure(..)` share a name.
     pub fn build(
         self,
     ) -> ::patinox::Result<
         ::patinox::agent::AgentHandle<Assistant, ::patinox::agent::Created>,
     >
     where
-        __S0: assistant_builder::ModelIsSet,
+        __SModel: assistant_builder::ModelIsSet,
     {
-        let (__s0,) = self.state;
-        let model = assistant_builder::ModelIsSet::into_model(__s0);
-        let __patinox_runner = ::patinox::agent::Runner::builder(model)
-            .name("Assistant")
-            .instructions("You are a helpful assistant.")
-            .build()?;
+        let (__patinox_member_model,) = self.state;
+        let __patinox_builder = ::patinox::agent::Runner::builder(
+            assistant_builder::ModelIsSet::into_model(__patinox_member_model),
+        );
+        let __patinox_builder = __patinox_builder.name("Assistant");
+        let __patinox_builder = __patinox_builder
+            .instructions("You are a helpful assistant.");
+        let __patinox_builder = __patinox_builder;
+        let __patinox_builder = __patinox_builder;
+        let __patinox_runner = self.configure.apply(__patinox_builder).build()?;
         ::core::result::Result::Ok(
             ::patinox::agent::AgentHandle::new(Assistant { __patinox_runner }),
         )
+    }
+}
+impl ::patinox::agent::Runnable for Assistant {
+    type Format = ::patinox::agent::Text;
+    fn runner(&self) -> &::patinox::agent::Runner {
+        &self.__patinox_runner
     }
 }
 impl ::patinox::agent::Agent for Assistant {

@@ -362,6 +362,7 @@ pub struct ForecasterBuilder<
         ),
 > {
     state: S,
+    configure: ::patinox::__private::Configure,
 }
 #[allow(dead_code)]
 impl Forecaster {
@@ -381,6 +382,7 @@ then `.build()?` returns the created agent: `.start().await?` it, then `.run(inp
                 forecaster_builder::Unset,
                 forecaster_builder::Unset,
             ),
+            configure: ::core::default::Default::default(),
         }
     }
     /// The runner that drives this agent's conversations (model,
@@ -390,55 +392,85 @@ then `.build()?` returns the created agent: `.start().await?` it, then `.run(inp
     }
 }
 #[allow(dead_code)]
-impl<__S0, __S1, __S2, __S3> ForecasterBuilder<(__S0, __S1, __S2, __S3)> {
+impl<
+    __SModel,
+    __SUnits,
+    __SVerbose,
+    __SDeps,
+> ForecasterBuilder<(__SModel, __SUnits, __SVerbose, __SDeps)> {
     /// Sets the model: a provider's model, the offline model, or an
     /// `Arc<dyn LanguageModel>` such as `patinox::model::from_env()` returns.
     pub fn model(
         self,
-        model: impl ::patinox::model::LanguageModel + 'static,
+        model: impl ::patinox::__private::IntoModel,
     ) -> ForecasterBuilder<
         (
             forecaster_builder::Set<
                 ::std::sync::Arc<dyn ::patinox::model::LanguageModel>,
             >,
-            __S1,
-            __S2,
-            __S3,
+            __SUnits,
+            __SVerbose,
+            __SDeps,
         ),
     > {
-        let (_, __s1, __s2, __s3) = self.state;
+        let (
+            _,
+            __patinox_member_units,
+            __patinox_member_verbose,
+            __patinox_member_deps,
+        ) = self.state;
         ForecasterBuilder {
             state: (
-                {
-                    let model: ::std::sync::Arc<dyn ::patinox::model::LanguageModel> = ::std::sync::Arc::new(
-                        model,
-                    );
-                    forecaster_builder::Set(model)
-                },
-                __s1,
-                __s2,
-                __s3,
+                forecaster_builder::Set(
+                    ::patinox::__private::IntoModel::into_model(model),
+                ),
+                __patinox_member_units,
+                __patinox_member_verbose,
+                __patinox_member_deps,
             ),
+            configure: self.configure,
         }
     }
-    /// The units to answer in.
+    ///The units to answer in.
     pub fn units(
         self,
         units: String,
-    ) -> ForecasterBuilder<(__S0, forecaster_builder::Set<String>, __S2, __S3)> {
-        let (__s0, _, __s2, __s3) = self.state;
+    ) -> ForecasterBuilder<
+        (__SModel, forecaster_builder::Set<String>, __SVerbose, __SDeps),
+    > {
+        let (
+            __patinox_member_model,
+            _,
+            __patinox_member_verbose,
+            __patinox_member_deps,
+        ) = self.state;
         ForecasterBuilder {
-            state: (__s0, forecaster_builder::Set(units), __s2, __s3),
+            state: (
+                __patinox_member_model,
+                forecaster_builder::Set(units),
+                __patinox_member_verbose,
+                __patinox_member_deps,
+            ),
+            configure: self.configure,
         }
     }
-    /// Whether to explain.
+    ///Whether to explain.
     pub fn verbose(
         self,
         verbose: bool,
-    ) -> ForecasterBuilder<(__S0, __S1, forecaster_builder::Set<bool>, __S3)> {
-        let (__s0, __s1, _, __s3) = self.state;
+    ) -> ForecasterBuilder<
+        (__SModel, __SUnits, forecaster_builder::Set<bool>, __SDeps),
+    > {
+        let (__patinox_member_model, __patinox_member_units, _, __patinox_member_deps) = self
+            .state;
         ForecasterBuilder {
-            state: (__s0, __s1, forecaster_builder::Set(verbose), __s3),
+            state: (
+                __patinox_member_model,
+                __patinox_member_units,
+                forecaster_builder::Set(verbose),
+                __patinox_member_deps,
+            ),
+            configure: self.configure,
         }
     }
     /// Sets the dependencies handed to tools through `&RunContext<..>`:
@@ -447,90 +479,98 @@ impl<__S0, __S1, __S2, __S3> ForecasterBuilder<(__S0, __S1, __S2, __S3)> {
         self,
         deps: impl ::core::convert::Into<::std::sync::Arc<AppState>>,
     ) -> ForecasterBuilder<
-        (__S0, __S1, __S2, forecaster_builder::Set<::std::sync::Arc<AppState>>),
+        (
+            __SModel,
+            __SUnits,
+            __SVerbose,
+            forecaster_builder::Set<::std::sync::Arc<AppState>>,
+        ),
     > {
-        let (__s0, __s1, __s2, _) = self.state;
+        let (
+            __patinox_member_model,
+            __patinox_member_units,
+            __patinox_member_verbose,
+            _,
+        ) = self.state;
         ForecasterBuilder {
             state: (
-                __s0,
-                __s1,
-                __s2,
+                __patinox_member_model,
+                __patinox_member_units,
+                __patinox_member_verbose,
                 forecaster_builder::Set(::core::convert::Into::into(deps)),
             ),
+            configure: self.configure,
+        }
+    }
+    /// Sets what the attribute does not declare, on the
+    /// [`RunnerBuilder`](::patinox::agent::RunnerBuilder) the agent
+    /// is built on: monitors, model settings, the tool timeout,
+    /// resources, tools that are not `#[tool]` functions (such as MCP
+    /// tools), any of its options. `f` runs in `build()`, after the
+    /// declared options; several calls run in order.
+    ///
+    /// e.g. `.configure(|b| b.monitor(monitor).tool_timeout(Duration::from_secs(5)))`
+    pub fn configure(
+        self,
+        f: impl ::core::ops::FnOnce(
+            ::patinox::agent::RunnerBuilder,
+        ) -> ::patinox::agent::RunnerBuilder + ::core::marker::Send + 'static,
+    ) -> Self {
+        ForecasterBuilder {
+            state: self.state,
+            configure: self.configure.then(f),
         }
     }
     /// Builds the agent, in the `Created` state: call `.start().await?`
     /// on it before `.run(..)`.
     ///
     /// # Errors
-    /// A `PatinoxError::Configuration` if two tools share a name.
+    /// A `PatinoxError::Configuration` if the runner cannot be built,
+    /// e.g. two tools added with `.configure(..)` share a name.
     pub fn build(
         self,
     ) -> ::patinox::Result<
         ::patinox::agent::AgentHandle<Forecaster, ::patinox::agent::Created>,
     >
     where
-        __S0: forecaster_builder::ModelIsSet,
-        __S1: forecaster_builder::UnitsIsSet<String>,
-        __S2: forecaster_builder::VerboseIsSet<bool>,
-        __S3: forecaster_builder::DepsIsSet<AppState>,
+        __SModel: forecaster_builder::ModelIsSet,
+        __SUnits: forecaster_builder::UnitsIsSet<String>,
+        __SVerbose: forecaster_builder::VerboseIsSet<bool>,
+        __SDeps: forecaster_builder::DepsIsSet<AppState>,
     {
-        let (__s0, __s1, __s2, __s3) = self.state;
-        let model = forecaster_builder::ModelIsSet::into_model(__s0);
-        let __patinox_runner = ::patinox::agent::Runner::builder(model)
-            .name("Forecaster")
-            .instructions(
-                ::patinox::agent::output_instructions::<
-                    Forecast,
-                >("You forecast the weather."),
-            )
-            .validator(::patinox::agent::JsonOutput::<Forecast>::new())
-            .max_turns(3u32)
-            .deps(forecaster_builder::DepsIsSet::into_deps(__s3))
-            .build()?;
+        let (
+            __patinox_member_model,
+            __patinox_member_units,
+            __patinox_member_verbose,
+            __patinox_member_deps,
+        ) = self.state;
+        let __patinox_builder = ::patinox::agent::Runner::builder(
+            forecaster_builder::ModelIsSet::into_model(__patinox_member_model),
+        );
+        let __patinox_builder = __patinox_builder.name("Forecaster");
+        let __patinox_builder = __patinox_builder
+            .instructions("You forecast the weather.");
+        let __patinox_builder = __patinox_builder.output::<Forecast>().max_turns(3u32);
+        let __patinox_builder = __patinox_builder
+            .deps(forecaster_builder::DepsIsSet::into_deps(__patinox_member_deps));
+        let __patinox_runner = self.configure.apply(__patinox_builder).build()?;
         ::core::result::Result::Ok(
             ::patinox::agent::AgentHandle::new(Forecaster {
-                units: forecaster_builder::UnitsIsSet::into_value(__s1),
-                verbose: forecaster_builder::VerboseIsSet::into_value(__s2),
+                units: forecaster_builder::UnitsIsSet::into_value(
+                    __patinox_member_units,
+                ),
+                verbose: forecaster_builder::VerboseIsSet::into_value(
+                    __patinox_member_verbose,
+                ),
                 __patinox_runner,
             }),
         )
     }
 }
 impl ::patinox::agent::Runnable for Forecaster {
-    type Output = Forecast;
-    fn name(&self) -> &str {
-        ::patinox::agent::Agent::name(&self.__patinox_runner)
-    }
-    fn start(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<()>,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::start(&self.__patinox_runner)
-    }
-    fn run<'a>(
-        &'a self,
-        input: &'a str,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<::patinox::agent::RunResult<Forecast>>,
-    > + ::core::marker::Send + 'a {
-        let run = ::patinox::agent::Agent::execute(&self.__patinox_runner, input);
-        async move { run.await?.parse::<Forecast>() }
-    }
-    fn stop(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::Result<()>,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::stop(&self.__patinox_runner)
-    }
-    fn health(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = ::patinox::agent::Health,
-    > + ::core::marker::Send {
-        ::patinox::agent::Agent::health(&self.__patinox_runner)
+    type Format = ::patinox::agent::Json<Forecast>;
+    fn runner(&self) -> &::patinox::agent::Runner {
+        &self.__patinox_runner
     }
 }
 fn main() {}

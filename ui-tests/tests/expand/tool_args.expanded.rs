@@ -1022,5 +1022,12 @@ const _: () = {
             })
         }
     }
+    impl ::patinox::__private::DeclaredTool for forecast {
+        const NAME: &'static str = "forecast";
+        type Deps = ::patinox::tool::AnyDeps;
+        fn new() -> Self {
+            Self {}
+        }
+    }
 };
 fn main() {}

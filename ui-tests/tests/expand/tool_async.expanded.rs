@@ -452,10 +452,28 @@ const _: () = {
                     let __patinox_args: __PatinoxArguments = __patinox_spec()
                         .parse_arguments(__patinox_arguments)?;
                     let __patinox_output = div(__patinox_args.a, __patinox_args.b).await;
-                    ::patinox::__private::tool_result(__patinox_output)
+                    match __patinox_output {
+                        ::core::result::Result::Ok(__patinox_value) => {
+                            ::patinox::__private::tool_output(&__patinox_value)
+                        }
+                        ::core::result::Result::Err(__patinox_error) => {
+                            ::core::result::Result::Err(
+                                <String as ::patinox::__private::ToolFailure>::into_tool_error(
+                                    __patinox_error,
+                                ),
+                            )
+                        }
+                    }
                 };
                 #[allow(unreachable_code)] __ret
             })
+        }
+    }
+    impl ::patinox::__private::DeclaredTool for div {
+        const NAME: &'static str = "divide";
+        type Deps = ::patinox::tool::AnyDeps;
+        fn new() -> Self {
+            Self {}
         }
     }
 };

@@ -362,5 +362,12 @@ const _: () = {
             })
         }
     }
+    impl ::patinox::__private::DeclaredTool for count_rows {
+        const NAME: &'static str = "count_rows";
+        type Deps = Db;
+        fn new() -> Self {
+            Self {}
+        }
+    }
 };
 fn main() {}

@@ -402,5 +402,12 @@ const _: () = {
             })
         }
     }
+    impl ::patinox::__private::DeclaredTool for add {
+        const NAME: &'static str = "add";
+        type Deps = ::patinox::tool::AnyDeps;
+        fn new() -> Self {
+            Self {}
+        }
+    }
 };
 fn main() {}

@@ -310,24 +310,17 @@ fn runner_config(settings: &Settings, agent: &AgentStruct, tools: &Tools<'_>) ->
         .name
         .clone()
         .unwrap_or_else(|| agent.ident.to_string());
-    let instructions = settings.instructions.clone().or_else(|| agent.doc.clone());
-    let instructions = match (&settings.output, instructions) {
-        (Some(output), text) => {
-            let text = text.unwrap_or_default();
-            // Spanned on the type: a type that cannot be an output is
-            // reported there.
-            quote_spanned! {output.span()=>
-                let __patinox_builder = <#output as ::patinox::__private::OutputType>::declare(
-                    __patinox_builder,
-                    #text,
-                );
-            }
-        }
-        (None, Some(text)) => {
-            quote!(let __patinox_builder = __patinox_builder.instructions(#text);)
-        }
-        (None, None) => quote!(),
-    };
+    let instructions = settings
+        .instructions
+        .clone()
+        .or_else(|| agent.doc.clone())
+        .map(|text| quote!(let __patinox_builder = __patinox_builder.instructions(#text);));
+    // Spanned on the type: a type that cannot be an output is reported
+    // once, there, for each missing trait.
+    let output = settings
+        .output
+        .as_ref()
+        .map(|output| quote_spanned!(output.span()=> .output::<#output>()));
     let max_turns = settings.max_turns.map(|n| quote!(.max_turns(#n)));
     let tools = tools.registrations();
     // Spanned on the user's path, so that a name that is not a validator is
@@ -340,6 +333,7 @@ fn runner_config(settings: &Settings, agent: &AgentStruct, tools: &Tools<'_>) ->
         let __patinox_builder = __patinox_builder.name(#name);
         #instructions
         let __patinox_builder = __patinox_builder
+            #output
             #max_turns
             #(#tools)*
             #(#validators)*;

@@ -58,7 +58,7 @@ impl Slot {
     fn new(name: &str) -> Self {
         let name = name.trim_start_matches("r#");
         Self {
-            var: format_ident!("__patinox_{}", name),
+            var: format_ident!("__patinox_member_{}", name),
             param: format_ident!("__S{}", pascal_case(name)),
         }
     }
@@ -152,7 +152,10 @@ fn runnable(settings: &Settings, agent: &AgentStruct) -> TokenStream {
     let ident = &agent.ident;
     let runner = format_ident!("{}", RUNNER);
     let Some(output) = &settings.output else {
+        let runnable = runnable_impl(ident, &runner, &quote!(::patinox::agent::Text));
         return quote! {
+            #runnable
+
             #[::patinox::__private::async_trait]
             impl ::patinox::agent::Agent for #ident {
                 fn name(&self) -> &str {
@@ -177,39 +180,20 @@ fn runnable(settings: &Settings, agent: &AgentStruct) -> TokenStream {
             }
         };
     };
-    // Spanned on the type, like its other use in `build()`: a type that
-    // cannot be an output is reported once, there.
-    let parse = quote_spanned!(output.span()=>
-        <#output as ::patinox::__private::OutputType>::parse(run.await?)
-    );
+    // Spanned on the type: a type that cannot be an output is reported
+    // once, there, for each missing trait.
+    let format = quote_spanned!(output.span()=> ::patinox::agent::Json<#output>);
+    runnable_impl(ident, &runner, &format)
+}
+
+/// `Runnable`: the agent's runner and the format of its output.
+fn runnable_impl(ident: &syn::Ident, runner: &syn::Ident, format: &TokenStream) -> TokenStream {
     quote! {
         impl ::patinox::agent::Runnable for #ident {
-            type Output = #output;
+            type Format = #format;
 
-            fn name(&self) -> &str {
-                ::patinox::agent::Agent::name(&self.#runner)
-            }
-
-            fn start(&self) -> impl ::core::future::Future<Output = ::patinox::Result<()>> + ::core::marker::Send {
-                ::patinox::agent::Agent::start(&self.#runner)
-            }
-
-            fn run<'a>(
-                &'a self,
-                input: &'a str,
-            ) -> impl ::core::future::Future<
-                Output = ::patinox::Result<::patinox::agent::RunResult<#output>>,
-            > + ::core::marker::Send + 'a {
-                let run = ::patinox::agent::Agent::execute(&self.#runner, input);
-                async move { #parse }
-            }
-
-            fn stop(&self) -> impl ::core::future::Future<Output = ::patinox::Result<()>> + ::core::marker::Send {
-                ::patinox::agent::Agent::stop(&self.#runner)
-            }
-
-            fn health(&self) -> impl ::core::future::Future<Output = ::patinox::agent::Health> + ::core::marker::Send {
-                ::patinox::agent::Agent::health(&self.#runner)
+            fn runner(&self) -> &::patinox::agent::Runner {
+                &self.#runner
             }
         }
     }

@@ -6,11 +6,6 @@ struct WeatherBot {
     city: String,
 }
 
-#[derive(Clone)]
-#[agent]
-struct ClonedFirst;
-
 fn main() {
     let _ = WeatherBot::builder();
-    let _ = ClonedFirst::builder();
 }

@@ -19,7 +19,21 @@ struct UnitsBot {
     verbose: bool,
 }
 
+/// Fields named like what the generated code holds: no clash.
+#[patinox::agent]
+struct Named {
+    runner: u8,
+    builder: u8,
+}
+
 fn main() -> patinox::Result<()> {
+    let named = Named::builder()
+        .runner(1)
+        .builder(2)
+        .model(OfflineModel::new())
+        .build()?;
+    assert_eq!((named.inner().runner, named.inner().builder), (1, 2));
+
     // Setters in any order; `verbose` may be left out.
     let bot = UnitsBot::builder()
         .units(Units::Imperial)
