@@ -3,8 +3,9 @@
 //!
 //! `.ci/run` installs them: `npm ci` in `tests/mcp` (server-everything) and a
 //! Python venv with the `mcp` SDK in `target/mcp-venv`. Without them a test
-//! prints why it is skipped and passes, except when `CI` is set: CI must run
-//! every interoperability test, so there a missing implementation fails.
+//! prints why it is skipped and passes, except when `CI` is set to a
+//! non-empty value: CI must run every interoperability test, so there a
+//! missing implementation fails.
 
 #![allow(dead_code)]
 
@@ -21,7 +22,8 @@ fn workspace() -> PathBuf {
 
 /// Skips (returns `None`) with a notice, or fails under `CI`.
 fn missing<T>(what: &str) -> Option<T> {
-    if std::env::var_os("CI").is_some() {
+    // CI runners set `CI` to a non-empty value (`true`, `1`, ...).
+    if std::env::var_os("CI").is_some_and(|value| !value.is_empty()) {
         panic!("{what} is missing, and CI must run the MCP interoperability tests (run .ci/run)");
     }
     eprintln!("skipped: {what} is missing; run `.ci/run` or see tests/mcp/README.md to install it");
