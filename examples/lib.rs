@@ -5,8 +5,14 @@
 
 /// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_logging() {
+    init_logging_with("info");
+}
+
+/// Sends `tracing` output to stderr, filtered by `RUST_LOG`, else by
+/// `default_filter` (an `EnvFilter` directive such as `info,rmcp=warn`).
+pub fn init_logging_with(default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     // A second call (several examples in one process) is harmless.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

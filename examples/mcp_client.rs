@@ -68,7 +68,8 @@ async fn own_server() -> patinox::Result<(String, oneshot::Sender<()>)> {
 
 #[tokio::main]
 async fn main() -> patinox::Result<()> {
-    patinox_examples::init_logging();
+    // rmcp logs every connection and request at INFO; only its warnings matter here.
+    patinox_examples::init_logging_with("info,rmcp=warn");
     let (client, own) = match server_everything() {
         Some(command) => {
             println!("MCP server: server-everything (stdio)");
