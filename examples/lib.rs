@@ -3,7 +3,12 @@
 //! Each example works offline on the built-in model and switches to a real
 //! provider when one is configured (see the README).
 
+use std::io::IsTerminal;
+
 /// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
+///
+/// Colours only when stderr is a terminal: redirected to a file or a pipe
+/// (CI logs, `2> run.log`), the lines are plain text without ANSI escape codes.
 pub fn init_logging() {
     init_logging_with("info");
 }
@@ -17,5 +22,6 @@ pub fn init_logging_with(default_filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

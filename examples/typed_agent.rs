@@ -1,9 +1,12 @@
 //! An agent declared with `#[agent]`: typed structured output, dependencies
 //! handed to a tool, and the typestate lifecycle.
 //!
-//! The model here is scripted (it asks for the tool, then answers with JSON),
-//! so the example shows the whole flow offline and deterministically. With a
-//! real model, pass `patinox::model::from_env().await?` to `.model(..)`.
+//! The model comes from `patinox::model::from_env()`: the built-in offline
+//! model unless a provider key (or a local Ollama) is present. The offline
+//! model calls the tool, then answers the structured request with a value
+//! valid for `Forecast`'s schema, filled from the tool's result; a real
+//! provider is asked for the schema natively (OpenAI `response_format`,
+//! Anthropic `output_config`).
 //!
 //! ```text
 //! cargo run --example typed_agent
@@ -12,8 +15,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use patinox::model::CompletionResponse;
-use patinox::model::scripted::ScriptedModel;
 use patinox::tool::RunContext;
 use patinox::{agent, tool};
 use serde::{Deserialize, Serialize};
@@ -65,14 +66,7 @@ struct Forecaster;
 async fn main() -> patinox::Result<()> {
     patinox_examples::init_logging();
 
-    let model = ScriptedModel::new([
-        ScriptedModel::call("get_temperature", r#"{"city":"Paris"}"#),
-        // Not JSON: the agent sends the parse error back and asks again.
-        CompletionResponse::text("Mild and sunny in Paris."),
-        CompletionResponse::text(
-            r#"{"city":"Paris","celsius":18.5,"summary":"Mild and sunny, 18.5 °C."}"#,
-        ),
-    ]);
+    let model = patinox::model::from_env().await?;
     let service = Arc::new(WeatherService {
         readings: HashMap::from([("Paris", 18.5), ("Oslo", 4.0)]),
     });

@@ -16,6 +16,8 @@
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
 //! - [`memory`]: pools, async resource guards, a resource registry, shared
 //!   configuration and memory-mapped reads.
+//! - `tower` (feature `tower`): models as tower services, tower services as
+//!   models, validators as tower layers.
 //! - `mcp` (feature `mcp`): Model Context Protocol servers' tools in an
 //!   agent, and tools or agents served as an MCP server.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
@@ -48,6 +50,8 @@ pub mod model;
 pub mod monitor;
 pub mod schema;
 pub mod tool;
+#[cfg(feature = "tower")]
+pub mod tower;
 pub mod validate;
 
 pub use error::{PatinoxError, Result};

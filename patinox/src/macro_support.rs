@@ -195,8 +195,10 @@ pub trait IntoModel {
 
 #[diagnostic::do_not_recommend]
 impl<M: LanguageModel + 'static> IntoModel for M {
+    /// An `Arc<dyn LanguageModel>` (what `from_env()` returns) is kept as it
+    /// is: every call goes through one pointer, not an `Arc` of an `Arc`.
     fn into_model(self) -> Arc<dyn LanguageModel> {
-        Arc::new(self)
+        crate::agent::shared_model(self)
     }
 }
 

@@ -400,3 +400,15 @@ async fn a_declared_agent_works_as_a_dyn_agent_with_run_time_lifecycle_checks() 
     bot.start().await.unwrap();
     assert_eq!(bot.execute("Hi").await.unwrap().output, "Hello");
 }
+
+#[test]
+fn a_shared_model_is_used_as_it_is_not_wrapped_again() {
+    use patinox::model::LanguageModel;
+
+    let model: Arc<dyn LanguageModel> = Arc::new(ScriptedModel::new([]));
+    let agent = WeatherBot::builder()
+        .model(Arc::clone(&model))
+        .build()
+        .expect("builds");
+    assert!(Arc::ptr_eq(agent.inner().runner().model(), &model));
+}

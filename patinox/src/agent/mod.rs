@@ -181,6 +181,8 @@ mod handle;
 mod history;
 mod run;
 mod runner;
+
+pub(crate) use runner::shared as shared_model;
 mod structured;
 mod tool_source;
 

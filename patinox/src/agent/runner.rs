@@ -68,6 +68,7 @@ pub struct Runner {
     pub(super) steps: Option<Arc<dyn StepExecutor>>,
     pub(super) output_format: Option<ResponseFormat>,
     pub(super) output_retries: u32,
+    pub(super) record_content: bool,
     resources: Option<Arc<ResourceRegistry>>,
     shutdown_deadline: Duration,
     state: AtomicU8,
@@ -103,6 +104,7 @@ pub struct RunnerBuilder {
     steps: Option<Arc<dyn StepExecutor>>,
     output_format: Option<Result<ResponseFormat>>,
     output_retries: u32,
+    record_content: bool,
     resources: Option<Arc<ResourceRegistry>>,
     shutdown_deadline: Duration,
 }
@@ -137,6 +139,7 @@ impl Runner {
             steps: None,
             output_format: None,
             output_retries: DEFAULT_OUTPUT_RETRIES,
+            record_content: false,
             resources: None,
             shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
         }
@@ -202,7 +205,7 @@ impl Runner {
 }
 
 /// `model` as a shared model: itself when it already is one.
-fn shared<M: LanguageModel + 'static>(model: M) -> Arc<dyn LanguageModel> {
+pub(crate) fn shared<M: LanguageModel + 'static>(model: M) -> Arc<dyn LanguageModel> {
     match (&model as &dyn Any).downcast_ref::<Arc<dyn LanguageModel>>() {
         Some(shared) => Arc::clone(shared),
         None => Arc::new(model),
@@ -311,6 +314,28 @@ impl RunnerBuilder {
         self
     }
 
+    /// Whether the run's spans record message content: the messages sent and
+    /// answered, tool arguments and results (default `false`: they may hold
+    /// personal data). Feed it from the configuration's
+    /// `tracing.record_content` ([`TracingSettings`](crate::config::TracingSettings)).
+    ///
+    /// ```
+    /// use patinox::agent::Runner;
+    /// use patinox::config::PatinoxConfig;
+    /// use patinox::model::offline::OfflineModel;
+    ///
+    /// let config = PatinoxConfig::default();
+    /// let runner = Runner::builder(OfflineModel::new())
+    ///     .record_content(config.tracing.record_content)
+    ///     .build()?;
+    /// # let _ = runner;
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    pub fn record_content(mut self, record: bool) -> Self {
+        self.record_content = record;
+        self
+    }
+
     /// Dependencies handed to tools through [`RunContext`].
     pub fn deps<D: Send + Sync + 'static>(mut self, deps: Arc<D>) -> Self {
         self.context = RunContext::new(deps).erase();
@@ -383,6 +408,7 @@ impl RunnerBuilder {
             steps: self.steps,
             output_format: self.output_format.transpose()?,
             output_retries: self.output_retries,
+            record_content: self.record_content,
             resources: self.resources,
             shutdown_deadline: self.shutdown_deadline,
             state: AtomicU8::new(CREATED),

@@ -14,6 +14,8 @@
 //!   output natively.
 //! - Resilience: [`retry::RetryModel`] (backoff with full jitter, honours
 //!   `Retry-After`), [`circuit::CircuitBreakerModel`], [`fallback::FallbackModel`].
+//! - Record and replay: [`cassette::CassetteModel`] records a model's
+//!   exchanges to a file and serves them back offline.
 //! - [`from_env`], [`from_id`] and [`DefaultModel`] (the model of
 //!   `#[agent(model = "..")]`): a model chosen by name or by the environment.
 //!
@@ -40,6 +42,7 @@
 //! in a [`retry::RetryModel`] to retry.
 
 pub mod anthropic;
+pub mod cassette;
 pub mod chat_completions;
 pub mod circuit;
 mod default_model;

@@ -8,6 +8,7 @@
 
 mod events;
 mod options;
+mod spans;
 mod state;
 mod step;
 mod turns;
@@ -16,6 +17,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 pub use events::{RunEvent, RunStream, ToolOutcome};
 pub use options::{RunOptions, UsageLimits};
@@ -175,14 +177,24 @@ impl Runner {
             steps: options.steps.as_deref().or(self.steps.as_deref()),
             sink,
         };
+        let span = spans::invoke_agent(&self.name, self.model.id());
         let run = turns.drive::<F>(input, &options.history);
-        let result = bounded(run, limits.deadline, &options).await;
+        let result = bounded(run.instrument(span.clone()), limits.deadline, &options).await;
         match &result {
-            Ok(done) => self.emit(&Event::RunFinished {
-                turns: done.turns,
-                usage: &done.usage,
-            }),
-            Err(error) => self.emit(&Event::RunFailed { error }),
+            Ok(done) => {
+                spans::usage(&span, &done.usage);
+                if self.record_content {
+                    spans::messages(&span, "gen_ai.output.messages", last(&done.messages));
+                }
+                self.emit(&Event::RunFinished {
+                    turns: done.turns,
+                    usage: &done.usage,
+                });
+            }
+            Err(error) => {
+                spans::error(&span, error);
+                self.emit(&Event::RunFailed { error });
+            }
         }
         result
     }
@@ -205,6 +217,11 @@ impl Runner {
         });
         ValidationError::new(message).with_field(validator).into()
     }
+}
+
+/// The last message of `messages`, as a slice: a run's final answer.
+fn last(messages: &[Message]) -> &[Message] {
+    &messages[messages.len().saturating_sub(1)..]
 }
 
 /// `run`, ended early by the deadline or the cancellation token.

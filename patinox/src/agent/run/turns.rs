@@ -4,8 +4,10 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 use futures_util::future::join_all;
+use tracing::Instrument;
 
 use super::events::Sink;
+use super::spans;
 use super::step::{self, ModelStep, StepExecutor, StepId, ToolStep};
 use super::{RunEvent, RunState, ToolOutcome, UsageLimits};
 use crate::agent::structured::OutputFormat;
@@ -15,6 +17,7 @@ use crate::model::{CompletionRequest, CompletionResponse, Message, ToolCall};
 use crate::monitor::Event;
 use crate::tool::{RunContext, ToolSet};
 use crate::validate::{ValidationTarget, Verdict, run_stage};
+use tracing::Span;
 
 /// The validator name of a final answer that does not parse as the output type.
 const OUTPUT: &str = "structured_output";
@@ -39,6 +42,9 @@ impl Turns<'_> {
             return Err(error);
         }
         let mut state = RunState::new(runner.first_messages(history, input));
+        if runner.record_content {
+            spans::messages(&Span::current(), "gen_ai.input.messages", &state.messages);
+        }
         // Borrowed until a tool source changes: a run without sources copies nothing.
         let mut tools = Cow::Borrowed(&runner.tools);
         while state.turn < runner.max_turns {
@@ -113,10 +119,16 @@ impl Turns<'_> {
             model: &*runner.model,
             sink: self.sink,
         };
+        let span = spans::chat(runner.model.id());
+        if runner.record_content {
+            spans::messages(&span, "gen_ai.input.messages", &sent);
+        }
         let response = match self.steps {
-            Some(steps) => steps.model_call(step).await,
-            None => step.run().await,
-        }?;
+            Some(steps) => steps.model_call(step).instrument(span.clone()).await,
+            None => step.run().instrument(span.clone()).await,
+        };
+        let response = response.inspect_err(|error| spans::error(&span, error))?;
+        spans::response(&span, &response, runner.record_content);
         if let Some(policy) = self.policy {
             policy.observe(&sent, &response.usage);
         }
@@ -308,10 +320,13 @@ impl Turns<'_> {
             context,
             timeout: runner.tool_timeout,
         };
+        let span = spans::execute_tool(call, runner.record_content);
         let message = match self.steps {
-            Some(steps) => steps.tool_call(step).await?,
-            None => step.run().await,
+            Some(steps) => steps.tool_call(step).instrument(span.clone()).await,
+            None => Ok(step.run().instrument(span.clone()).await),
         };
+        let message = message.inspect_err(|error| spans::error(&span, error))?;
+        spans::tool_result(&span, &message, runner.record_content);
         let failure = match &message {
             Message::Tool {
                 is_error: true,

@@ -5,8 +5,8 @@
 //! defaults. Try:
 //!
 //! ```text
-//! cargo run --example config
-//! PATINOX_TIMEOUTS_CONNECT=3s PATINOX_MODEL=ollama:llama3.2 cargo run --example config
+//! cargo run --example config_file
+//! PATINOX_TIMEOUTS_CONNECT=3s PATINOX_MODEL=ollama:llama3.2 cargo run --example config_file
 //! ```
 
 use std::process::ExitCode;
