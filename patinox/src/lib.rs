@@ -18,6 +18,8 @@
 //!   configuration and memory-mapped reads.
 //! - `tower` (feature `tower`): models as tower services, tower services as
 //!   models, validators as tower layers.
+//! - `mcp` (feature `mcp`): Model Context Protocol servers' tools in an
+//!   agent, and tools or agents served as an MCP server.
 //! - [`error`]: [`PatinoxError`] and [`RecoveryStrategy`](error::RecoveryStrategy).
 //!
 //! ```
@@ -41,6 +43,8 @@
 pub mod agent;
 pub mod config;
 pub mod error;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod memory;
 pub mod model;
 pub mod monitor;

@@ -142,3 +142,6 @@ impl Tool for EndlessTool {
         std::future::pending().await
     }
 }
+
+mod mcp_fixture;
+pub use mcp_fixture::{WAIT_CALLS, WaitCalls, mcp_fixture_tools};

@@ -184,6 +184,7 @@ mod runner;
 
 pub(crate) use runner::shared as shared_model;
 mod structured;
+mod tool_source;
 
 use async_trait::async_trait;
 
@@ -207,6 +208,7 @@ pub use runner::{
 pub use structured::{Json, OutputFormat, Text, parse_output};
 /// The token that cancels a run (see [`RunOptions::cancel`]), from `tokio-util`.
 pub use tokio_util::sync::CancellationToken;
+pub use tool_source::ToolSource;
 
 use crate::error::Result;
 use crate::model::{Message, Usage};

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 
 use super::structured::{Text, response_format};
-use super::{Agent, Health, RunResult, Runnable, StepExecutor, UsageLimits};
+use super::{Agent, Health, RunResult, Runnable, StepExecutor, ToolSource, UsageLimits};
 use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result};
 use crate::memory::ResourceRegistry;
 use crate::model::{LanguageModel, ModelSettings, ResponseFormat};
@@ -55,6 +55,9 @@ pub struct Runner {
     pub(super) instructions: Option<String>,
     pub(super) model: Arc<dyn LanguageModel>,
     pub(super) tools: ToolSet,
+    /// The builder's own tools, kept to rebuild `tools` when a source changes.
+    pub(super) fixed_tools: Vec<Arc<dyn Tool>>,
+    pub(super) tool_sources: Vec<Arc<dyn ToolSource>>,
     pub(super) validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
     pub(super) max_turns: u32,
@@ -90,6 +93,7 @@ pub struct RunnerBuilder {
     instructions: Option<String>,
     model: Arc<dyn LanguageModel>,
     tools: Vec<Arc<dyn Tool>>,
+    tool_sources: Vec<Arc<dyn ToolSource>>,
     validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
     max_turns: u32,
@@ -124,6 +128,7 @@ impl Runner {
             instructions: None,
             model: shared(model),
             tools: Vec::new(),
+            tool_sources: Vec::new(),
             validators: Vec::new(),
             monitors: Vec::new(),
             max_turns: DEFAULT_MAX_TURNS,
@@ -164,6 +169,22 @@ impl Runner {
         for monitor in &self.monitors {
             monitor.on_event(event);
         }
+    }
+
+    /// The tools again when a [`ToolSource`] reports a change, else `None`.
+    pub(super) async fn changed_tools(&self) -> Result<Option<ToolSet>> {
+        if !self.tool_sources.iter().any(|source| source.changed()) {
+            return Ok(None);
+        }
+        let mut tools = self.fixed_tools.clone();
+        for source in &self.tool_sources {
+            if source.changed() {
+                tools.extend(source.refresh().await?);
+            } else {
+                tools.extend(source.current());
+            }
+        }
+        ToolSet::new(tools).map(Some)
     }
 
     fn check_state(&self, expected: u8, action: &str) -> Result<()> {
@@ -214,6 +235,15 @@ impl RunnerBuilder {
     /// Adds a shared tool.
     pub fn shared_tool(mut self, tool: Arc<dyn Tool>) -> Self {
         self.tools.push(tool);
+        self
+    }
+
+    /// Adds tools that may change while the agent lives (an MCP server's,
+    /// see [`ToolSource`]): the agent starts with their
+    /// [`current`](ToolSource::current) tools and takes up the refreshed ones
+    /// at the start of the turn after a change.
+    pub fn tool_source(mut self, source: Arc<dyn ToolSource>) -> Self {
+        self.tool_sources.push(source);
         self
     }
 
@@ -357,11 +387,17 @@ impl RunnerBuilder {
                 .with_key("max_turns")
                 .into());
         }
+        let mut tools = self.tools.clone();
+        for source in &self.tool_sources {
+            tools.extend(source.current());
+        }
         Ok(Runner {
             name: self.name,
             instructions: self.instructions,
             model: self.model,
-            tools: ToolSet::new(self.tools)?,
+            tools: ToolSet::new(tools)?,
+            fixed_tools: self.tools,
+            tool_sources: self.tool_sources,
             validators: self.validators,
             monitors: self.monitors,
             max_turns: self.max_turns,

@@ -15,7 +15,7 @@ use crate::agent::{HistoryPolicy, RunResult, Runner};
 use crate::error::{ExecutionErrorKind, PatinoxError, Result};
 use crate::model::{CompletionRequest, CompletionResponse, Message, ToolCall};
 use crate::monitor::Event;
-use crate::tool::RunContext;
+use crate::tool::{RunContext, ToolSet};
 use crate::validate::{ValidationTarget, Verdict, run_stage};
 use tracing::Span;
 
@@ -45,11 +45,16 @@ impl Turns<'_> {
         if runner.record_content {
             spans::messages(&Span::current(), "gen_ai.input.messages", &state.messages);
         }
+        // Borrowed until a tool source changes: a run without sources copies nothing.
+        let mut tools = Cow::Borrowed(&runner.tools);
         while state.turn < runner.max_turns {
             state.turn += 1;
-            let response = self.model_call(&mut state).await?;
+            if let Some(changed) = runner.changed_tools().await? {
+                tools = Cow::Owned(changed);
+            }
+            let response = self.model_call(&mut state, &tools).await?;
             if !response.tool_calls.is_empty() {
-                self.tool_calls(&mut state, response).await?;
+                self.tool_calls(&mut state, response, &tools).await?;
                 continue;
             }
             let answer = response.content.unwrap_or_default();
@@ -88,7 +93,11 @@ impl Turns<'_> {
     }
 
     /// One model request, through the step seam, within the limits.
-    async fn model_call(&self, state: &mut RunState) -> Result<CompletionResponse> {
+    async fn model_call(
+        &self,
+        state: &mut RunState,
+        tools: &ToolSet,
+    ) -> Result<CompletionResponse> {
         let runner = self.runner;
         let turn = state.turn;
         self.limits.before_request(state)?;
@@ -101,7 +110,7 @@ impl Turns<'_> {
             None => Cow::Borrowed(state.messages.as_slice()),
         };
         let mut request = CompletionRequest::new(&sent)
-            .with_tools(runner.tools.specs())
+            .with_tools(tools.specs())
             .with_settings(runner.settings.clone());
         request.response_format.clone_from(&runner.output_format);
         let step = ModelStep {
@@ -220,7 +229,12 @@ impl Turns<'_> {
     }
 
     /// Runs a turn's tool calls concurrently and appends their results.
-    async fn tool_calls(&self, state: &mut RunState, response: CompletionResponse) -> Result<()> {
+    async fn tool_calls(
+        &self,
+        state: &mut RunState,
+        response: CompletionResponse,
+        tools: &ToolSet,
+    ) -> Result<()> {
         let calls = response.tool_calls.len();
         self.limits.before_tools(state, calls)?;
         let context = self.runner.context.clone().at_turn(state.turn);
@@ -228,7 +242,7 @@ impl Turns<'_> {
             response
                 .tool_calls
                 .iter()
-                .map(|call| self.tool_call(call, &context)),
+                .map(|call| self.tool_call(call, &context, tools)),
         )
         .await;
         state.tool_calls += calls as u64;
@@ -244,10 +258,15 @@ impl Turns<'_> {
 
     /// One tool call: every failure becomes an error result for the model,
     /// except a validator's rejection, which ends the run.
-    async fn tool_call(&self, call: &ToolCall, context: &RunContext) -> Result<Message> {
+    async fn tool_call(
+        &self,
+        call: &ToolCall,
+        context: &RunContext,
+        tools: &ToolSet,
+    ) -> Result<Message> {
         let runner = self.runner;
-        if runner.tools.get(&call.name).is_none() {
-            return Ok(step::unknown_tool(call, &runner.tools));
+        if tools.get(&call.name).is_none() {
+            return Ok(step::unknown_tool(call, tools));
         }
         let target = ValidationTarget::ToolCall {
             name: &call.name,
@@ -269,11 +288,16 @@ impl Turns<'_> {
             }
             _ => {}
         }
-        self.tool_step(call, context).await
+        self.tool_step(call, context, tools).await
     }
 
     /// Runs a validated tool call through the step seam.
-    async fn tool_step(&self, call: &ToolCall, context: &RunContext) -> Result<Message> {
+    async fn tool_step(
+        &self,
+        call: &ToolCall,
+        context: &RunContext,
+        tools: &ToolSet,
+    ) -> Result<Message> {
         let runner = self.runner;
         runner.emit(&Event::ToolStarted {
             name: &call.name,
@@ -292,7 +316,7 @@ impl Turns<'_> {
                 call_id: call.id.clone(),
             },
             call,
-            tools: &runner.tools,
+            tools,
             context,
             timeout: runner.tool_timeout,
         };
