@@ -26,19 +26,23 @@ use restate_sdk::prelude::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use crate::record::Recorded;
+use crate::record::{Recorded, StepFailure};
 
-/// What the journal answers a step with.
-type Outcome = Result<Recorded>;
+/// A step's result on its way into the journal.
+type Performed = std::result::Result<Recorded, StepFailure>;
+
+/// A step's journaled result: the record, or the message of a step that
+/// failed for good.
+type Journaled = std::result::Result<Recorded, String>;
 
 /// One step on its way to the journal.
 struct StepRequest {
     /// The step's name in the journal; Restate checks it on replay.
     name: String,
     /// Asks the executor to perform the step, handing it where to send the result.
-    perform: oneshot::Sender<oneshot::Sender<Outcome>>,
+    perform: oneshot::Sender<oneshot::Sender<Performed>>,
     /// The journaled result, recorded now or earlier.
-    done: oneshot::Sender<Outcome>,
+    done: oneshot::Sender<Journaled>,
 }
 
 /// The executor a run on Restate goes through: it performs a step only when
@@ -61,20 +65,24 @@ pub(crate) fn channel() -> (Steps, Journal) {
 #[async_trait]
 impl StepExecutor for Steps {
     async fn model_call(&self, step: ModelStep<'_>) -> Result<CompletionResponse> {
-        let name = step_name(step.id(), None);
-        let perform = async move { Ok(Recorded::Model(step.run().await?.into())) };
-        match self.journaled(name, perform).await? {
-            Recorded::Model(response) => Ok(response.into()),
-            other => Err(diverged("a model response", &other)),
+        let id = step.id().clone();
+        let perform = async move { step.run().await.map(Recorded::Model) };
+        match self
+            .journaled(&id, journal_name(&id, None), perform)
+            .await?
+        {
+            Recorded::Model(response) => Ok(response),
+            Recorded::Tool(_) => Err(diverged(id, "a model response", "a tool result")),
         }
     }
 
     async fn tool_call(&self, step: ToolStep<'_>) -> Result<Message> {
-        let name = step_name(step.id(), Some(&step.call().name));
+        let id = step.id().clone();
+        let name = journal_name(&id, Some(&step.call().name));
         let perform = async move { Ok(Recorded::Tool(step.run().await)) };
-        match self.journaled(name, perform).await? {
+        match self.journaled(&id, name, perform).await? {
             Recorded::Tool(message) => Ok(message),
-            other => Err(diverged("a tool result", &other)),
+            Recorded::Model(_) => Err(diverged(id, "a tool result", "a model response")),
         }
     }
 }
@@ -83,8 +91,9 @@ impl Steps {
     /// The step's journaled result; `perform` runs only if the journal asks.
     async fn journaled(
         &self,
+        id: &StepId,
         name: String,
-        perform: impl Future<Output = Outcome> + Send,
+        perform: impl Future<Output = Result<Recorded>> + Send,
     ) -> Result<Recorded> {
         let (perform_tx, perform_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
@@ -94,11 +103,22 @@ impl Steps {
             done: done_tx,
         };
         self.requests.send(request).map_err(|_| invocation_gone())?;
-        // An error means the journal replayed the step without asking.
+        // The step's own error, kept to be returned as it is; the journal
+        // only keeps its message.
+        let mut error = None;
+        // An error here means the journal replayed the step without asking.
         if let Ok(result) = perform_rx.await {
-            let _ = result.send(perform.await);
+            let performed = perform.await.map_err(|failed| {
+                let failure = StepFailure::of(&failed);
+                error = Some(failed);
+                failure
+            });
+            let _ = result.send(performed);
         }
-        done_rx.await.map_err(|_| invocation_gone())?
+        match done_rx.await.map_err(|_| invocation_gone())? {
+            Ok(recorded) => Ok(recorded),
+            Err(message) => Err(error.unwrap_or_else(|| failed_earlier(id, &message))),
+        }
     }
 }
 
@@ -140,7 +160,7 @@ async fn journal_step(ctx: &ObjectContext<'_>, request: StepRequest) {
                 .map_err(|_| HandlerError::from("the run stopped before its step"))?;
             match result_rx.await {
                 Ok(Ok(recorded)) => Ok(Json(recorded)),
-                Ok(Err(error)) => Err(handler_error(&error)),
+                Ok(Err(failure)) => Err(failure.into_handler_error()),
                 Err(_) => Err(HandlerError::from("the run stopped during its step")),
             }
         })
@@ -148,49 +168,52 @@ async fn journal_step(ctx: &ObjectContext<'_>, request: StepRequest) {
         .await;
     let outcome = journaled
         .map(Json::into_inner)
-        .map_err(|failure| step_failed(&failure));
+        .map_err(|failure| failure.message().to_owned());
     let _ = done.send(outcome);
 }
 
-/// The step's name in the journal: its id, and the tool it calls.
-fn step_name(id: &StepId, tool: Option<&str>) -> String {
-    match (id, tool) {
-        (StepId::Model { turn }, _) => format!("model call, turn {turn}"),
-        (StepId::Tool { turn, call_id }, Some(tool)) => {
-            format!("tool call {call_id} ({tool}), turn {turn}")
+/// The step's name in the journal: its id, and the tool it calls. Restate
+/// compares it on replay, so a replay that reaches another step (another
+/// tool, after a code change) stops with a journal mismatch.
+fn journal_name(id: &StepId, tool: Option<&str>) -> String {
+    match tool {
+        Some(tool) => format!("{id} ({tool})"),
+        None => id.to_string(),
+    }
+}
+
+impl StepFailure {
+    fn of(error: &PatinoxError) -> Self {
+        Self {
+            message: error.to_string(),
+            terminal: error.recovery_strategy() == RecoveryStrategy::Fail,
         }
-        (other, _) => format!("{other:?}"),
+    }
+
+    /// The error for Restate: one that a retry may cure makes Restate retry
+    /// the invocation (replaying what is journaled); any other is recorded,
+    /// so that a replay fails the same way.
+    fn into_handler_error(self) -> HandlerError {
+        if self.terminal {
+            TerminalError::new(self.message).into()
+        } else {
+            HandlerError::from(self.message)
+        }
     }
 }
 
-/// A step's error for Restate: one that a retry may cure is retried (the
-/// invocation is tried again, replaying what is journaled); any other is
-/// recorded, so that a replay fails the same way.
-fn handler_error(error: &PatinoxError) -> HandlerError {
-    match error.recovery_strategy() {
-        RecoveryStrategy::Fail => TerminalError::new(error.to_string()).into(),
-        _ => HandlerError::from(error.to_string()),
-    }
-}
-
-/// A step that failed for good, as the run sees it.
-fn step_failed(failure: &TerminalError) -> PatinoxError {
+/// A step whose failure an earlier attempt of the invocation recorded.
+fn failed_earlier(id: &StepId, message: &str) -> PatinoxError {
     PatinoxError::execution(
-        ExecutionErrorKind::Internal,
-        format!("the step failed: {}", failure.message()),
+        ExecutionErrorKind::Journal,
+        format!("the journal records that the {id} failed: {message}"),
     )
 }
 
-/// The journal holds something else than the step asked for: the code no
-/// longer takes the steps it took when the journal was written.
-fn diverged(expected: &str, found: &Recorded) -> PatinoxError {
-    PatinoxError::execution(
-        ExecutionErrorKind::Internal,
-        format!(
-            "the journal diverges from the run: the step expected {expected}, the journal holds {}",
-            found.kind()
-        ),
-    )
+/// The journal holds another kind of step than the run takes.
+fn diverged(step: StepId, expected: &str, found: &str) -> PatinoxError {
+    let message = format!("the run expected {expected} at the {step}, the journal holds {found}");
+    PatinoxError::execution(ExecutionErrorKind::Diverged { step }, message)
 }
 
 fn invocation_gone() -> PatinoxError {

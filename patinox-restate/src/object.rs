@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use patinox::agent::{RunOptions, Runner, SavedConversation};
+use patinox::agent::{RunId, RunOptions, Runner, SavedConversation};
 use restate_sdk::prelude::*;
 
 use crate::journal;
@@ -18,8 +18,11 @@ const CONVERSATION: &str = "conversation";
 ///   journaled `ctx.run` step: when the service or the server dies mid-run,
 ///   Restate invokes the handler again and the steps already done are
 ///   replayed from the journal, not repeated; a step that was interrupted
-///   runs again (at least once: tools with side effects need an idempotency
-///   key). The conversation's history is the object's state, and Restate runs
+///   runs again (at least once): a tool with side effects makes them once
+///   with its call's idempotency key
+///   ([`RunContext::idempotency_key`](patinox::tool::RunContext::idempotency_key)),
+///   which derives from the Restate invocation id and so is the same in
+///   every attempt. The conversation's history is the object's state, and Restate runs
 ///   the turns of one conversation one after the other.
 /// - `history` (shared) answers the conversation as saved JSON (see
 ///   [`SavedConversation`]), while a turn may be running.
@@ -84,15 +87,16 @@ impl AgentObject {
     #[handler]
     async fn run(&self, ctx: ObjectContext<'_>, input: String) -> HandlerResult<String> {
         let mut saved = load(&ctx).await?;
+        // The invocation's id names the run: the same in every attempt, so
+        // a tool call retried after a crash gets the same idempotency key.
+        let run_id = RunId::new(ctx.invocation_id()).map_err(terminal)?;
         let (steps, journal) = journal::channel();
         let options = RunOptions::default()
             .history(std::mem::take(&mut saved.messages))
-            .step_executor(Arc::new(steps));
+            .step_executor(Arc::new(steps))
+            .run_id(run_id);
         let run = self.runner.run_with(&input, options);
-        let result = journal
-            .drive(&ctx, run)
-            .await
-            .map_err(|error| TerminalError::new(error.to_string()))?;
+        let result = journal.drive(&ctx, run).await.map_err(terminal)?;
         let output = result.output.clone();
         let mut turn = SavedConversation::from(result);
         turn.usage += saved.usage;
@@ -121,14 +125,16 @@ impl AgentObject {
 /// The conversation in the object's state, or a new one.
 async fn load(ctx: &ObjectContext<'_>) -> HandlerResult<SavedConversation> {
     match ctx.get::<String>(CONVERSATION).await? {
-        Some(json) => SavedConversation::from_json(&json)
-            .map_err(|error| TerminalError::new(error.to_string()).into()),
+        Some(json) => Ok(SavedConversation::from_json(&json).map_err(terminal)?),
         None => Ok(SavedConversation::default()),
     }
 }
 
 fn to_json(saved: &SavedConversation) -> Result<String, TerminalError> {
-    saved
-        .to_json()
-        .map_err(|error| TerminalError::new(error.to_string()))
+    saved.to_json().map_err(terminal)
+}
+
+/// An error that ends the invocation: Restate does not retry it.
+fn terminal(error: impl std::fmt::Display) -> TerminalError {
+    TerminalError::new(error.to_string())
 }

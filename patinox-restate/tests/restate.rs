@@ -9,10 +9,22 @@
 
 mod support;
 
-use patinox_mock::{DEFAULT_FINAL_TEXT, MockConfig, MockServer};
-use support::{Proxy, Restate, Service, ToolDir, free_port, server_binary};
+use patinox_mock::{DEFAULT_FINAL_TEXT, Fault, MockConfig, MockServer};
+use support::{Proxy, Restate, Service, Start, ToolDir, free_port, server_binary};
 
 const INPUT: &str = "Record my visit to Paris.";
+
+/// The processes the tool started in, asserting that every start had the
+/// same idempotency key (the tool could make its effect once with it).
+fn processes(started: &[Start]) -> Vec<&str> {
+    let key = &started[0].key;
+    // `<run id>:<turn>:<call id>`, the run id being the invocation's.
+    assert!(key.starts_with("inv") && key.contains(":1:"), "{key}");
+    for start in started {
+        assert_eq!(&start.key, key, "every attempt of a call has its key");
+    }
+    started.iter().map(|start| start.pid.as_str()).collect()
+}
 
 /// The messages of the conversation's saved history.
 fn messages(history: &serde_json::Value) -> &Vec<serde_json::Value> {
@@ -56,7 +68,7 @@ async fn a_service_killed_during_a_tool_call_resumes_after_a_restart() {
     // The first model call was journaled before the kill: replayed, not sent again.
     assert_eq!(mock.requests(), 2, "each model call ran once");
     // The interrupted tool call ran again, in the new process; its effect happened once.
-    assert_eq!(started, [first, service.pid()]);
+    assert_eq!(processes(&started), [first, service.pid()]);
     assert_eq!(tools.effects().len(), 1, "the tool's effect happened once");
 
     // The conversation lives in the object's state: the next turn continues it.
@@ -100,7 +112,7 @@ async fn a_run_moves_to_the_other_process_when_one_is_killed() {
         .expect("the turn completes on the other process");
 
     assert_eq!(answer, DEFAULT_FINAL_TEXT);
-    assert_eq!(started, [a_pid, b.pid()]);
+    assert_eq!(processes(&started), [a_pid, b.pid()]);
     assert_eq!(mock.requests(), 2, "each model call ran once");
     assert_eq!(tools.effects().len(), 1, "the tool's effect happened once");
 }
@@ -139,7 +151,7 @@ async fn a_result_is_fetched_by_its_idempotency_key_after_the_server_restarts() 
 
     assert_eq!(answer, DEFAULT_FINAL_TEXT);
     assert_eq!(mock.requests(), 2, "each model call ran once");
-    assert_eq!(started, [service.pid(), service.pid()]);
+    assert_eq!(processes(&started), [service.pid(), service.pid()]);
     assert_eq!(tools.effects().len(), 1, "the tool's effect happened once");
     let history = restate.ingress().history("ada").await;
     assert_eq!(
@@ -147,4 +159,33 @@ async fn a_result_is_fetched_by_its_idempotency_key_after_the_server_restarts() 
         4,
         "one turn, recorded once: {history}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_fails_for_good_fails_the_invocation_and_keeps_the_history() {
+    let Some(binary) = server_binary() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let restate = Restate::start(binary, data.path()).await;
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let tools = ToolDir::new();
+    // The model refuses every request: a 400 no retry can cure.
+    let refusing = mock.base_url_with(&Fault::status(400));
+    let service = Service::start(free_port(), &refusing, &tools, "service").await;
+    restate.register(&service.uri()).await;
+
+    let ingress = restate.ingress();
+    let error = ingress
+        .run("ada", "turn-1", INPUT)
+        .await
+        .expect_err("the model's error fails the turn");
+    assert!(
+        error.contains("400"),
+        "the model's error reaches the caller: {error}"
+    );
+    // Recorded as a terminal failure, not retried.
+    assert_eq!(mock.requests(), 1);
+    assert!(tools.started().is_empty());
+    assert_eq!(messages(&ingress.history("ada").await).len(), 0);
 }

@@ -6,8 +6,8 @@
 //! restate-test-service <port> <model base URL> <tool directory>
 //! ```
 //!
-//! The tool, `record_visit`, appends a line to `<dir>/started` when it
-//! starts, waits until `<dir>/release` exists (so a test can kill the
+//! The tool, `record_visit`, appends its process id and the call's
+//! idempotency key to `<dir>/started` when it starts, waits until `<dir>/release` exists (so a test can kill the
 //! process while the tool is running), then appends the city to
 //! `<dir>/effects`: the side effect that must happen once per completed call.
 
@@ -36,7 +36,13 @@ struct ToolDir(PathBuf);
 #[tool]
 async fn record_visit(ctx: &RunContext<ToolDir>, city: String) -> Result<String, String> {
     let dir = &ctx.deps().0;
-    append(&dir.join("started"), &std::process::id().to_string())?;
+    let key = ctx
+        .idempotency_key()
+        .ok_or("a tool call of a run has an idempotency key")?;
+    append(
+        &dir.join("started"),
+        &format!("{} {}", std::process::id(), key.as_str()),
+    )?;
     let release = dir.join("release");
     let started = Instant::now();
     while !release.exists() {

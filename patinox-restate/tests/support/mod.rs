@@ -334,6 +334,13 @@ impl Service {
     }
 }
 
+/// One start of the tool: the process it ran in and its call's idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Start {
+    pub(crate) pid: String,
+    pub(crate) key: String,
+}
+
 /// The directory where the tool leaves its traces (see the service binary).
 pub(crate) struct ToolDir(TempDir);
 
@@ -354,9 +361,18 @@ impl ToolDir {
             .collect()
     }
 
-    /// The ids of the processes in which the tool started, in order.
-    pub(crate) fn started(&self) -> Vec<String> {
+    /// The tool's starts, in order.
+    pub(crate) fn started(&self) -> Vec<Start> {
         self.lines("started")
+            .iter()
+            .map(|line| {
+                let (pid, key) = line.split_once(' ').expect("`<pid> <key>`");
+                Start {
+                    pid: pid.to_owned(),
+                    key: key.to_owned(),
+                }
+            })
+            .collect()
     }
 
     /// The tool's side effects: one line per completed call.
@@ -365,7 +381,7 @@ impl ToolDir {
     }
 
     /// Waits until the tool has started `n` times.
-    pub(crate) async fn wait_started(&self, n: usize) -> Vec<String> {
+    pub(crate) async fn wait_started(&self, n: usize) -> Vec<Start> {
         eventually(&format!("the tool to start {n} times"), || async {
             let started = self.started();
             (started.len() >= n).then_some(started)
