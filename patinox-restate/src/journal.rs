@@ -12,8 +12,10 @@
 //!   perform the step, and its result is journaled before the run goes on.
 //!
 //! Steps are journaled one at a time, in the order the loop asks for them (a
-//! turn's tool calls in call order), so a replay meets them in the same order.
+//! turn's tool calls in call order), so a replay meets them in the same
+//! order: on Restate the tool calls of a turn run one after the other.
 
+use std::convert::Infallible;
 use std::future::Future;
 
 use async_trait::async_trait;
@@ -134,12 +136,12 @@ impl Journal {
                 journal_step(ctx, request).await;
             }
             // The run dropped its executor: it is about to return.
-            std::future::pending::<()>().await;
+            std::future::pending::<Infallible>().await
         };
         tokio::select! {
             biased;
             output = run => output,
-            () = journal => unreachable!("the journal loop never ends"),
+            never = journal => match never {},
         }
     }
 }

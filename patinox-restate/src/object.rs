@@ -22,8 +22,10 @@ const CONVERSATION: &str = "conversation";
 ///   with its call's idempotency key
 ///   ([`RunContext::idempotency_key`](patinox::tool::RunContext::idempotency_key)),
 ///   which derives from the Restate invocation id and so is the same in
-///   every attempt. The conversation's history is the object's state, and Restate runs
-///   the turns of one conversation one after the other.
+///   every attempt. Steps are journaled one at a time, so the tool calls
+///   of a turn run one after the other. The conversation's history is the
+///   object's state, and Restate runs the turns of one conversation one
+///   after the other.
 /// - `history` (shared) answers the conversation as saved JSON (see
 ///   [`SavedConversation`]), while a turn may be running.
 ///
