@@ -421,6 +421,9 @@ pub struct CompletionResponse {
     pub usage: Usage,
     /// The model that answered, as the provider names it.
     pub model: Option<String>,
+    /// The provider's id of this response (OpenAI's and Anthropic's `id`),
+    /// recorded as `gen_ai.response.id` on the `chat` span.
+    pub id: Option<String>,
     /// The model's refusal explanation, when it declined to answer (OpenAI `refusal`).
     pub refusal: Option<String>,
 }
@@ -434,6 +437,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::Stop,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -446,6 +450,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::ToolCalls,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -461,6 +466,13 @@ impl CompletionResponse {
     #[must_use]
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
+        self
+    }
+
+    /// Sets the provider's response id.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
         self
     }
 

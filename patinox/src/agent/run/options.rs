@@ -35,6 +35,7 @@ pub struct RunOptions {
     pub(crate) limits: Option<UsageLimits>,
     pub(crate) cancel: Option<CancellationToken>,
     pub(crate) steps: Option<Arc<dyn StepExecutor>>,
+    pub(crate) conversation_id: Option<Arc<str>>,
 }
 
 impl fmt::Debug for RunOptions {
@@ -45,6 +46,7 @@ impl fmt::Debug for RunOptions {
             .field("limits", &self.limits)
             .field("cancel", &self.cancel)
             .field("steps", &self.steps.is_some())
+            .field("conversation_id", &self.conversation_id)
             .finish()
     }
 }
@@ -85,6 +87,15 @@ impl RunOptions {
     /// [`RunnerBuilder::step_executor`]: crate::agent::RunnerBuilder::step_executor
     pub fn step_executor(mut self, steps: Arc<dyn StepExecutor>) -> Self {
         self.steps = Some(steps);
+        self
+    }
+
+    /// The conversation this run belongs to, recorded as
+    /// `gen_ai.conversation.id` on its `invoke_agent` span.
+    /// [`Conversation`](crate::agent::Conversation) sets it to its
+    /// [`id`](crate::agent::Conversation::id).
+    pub fn conversation_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.conversation_id = Some(id.into());
         self
     }
 }
