@@ -7,6 +7,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
+use super::http::redact_error;
 use super::sse::{SseDecoder, SseEvent};
 use super::{ResponseStream, StreamEvent};
 use crate::error::{NetworkError, NetworkErrorKind, PatinoxError, Result};
@@ -31,13 +34,17 @@ struct State<P> {
     parser: P,
     pending: Pending,
     idle_timeout: Duration,
+    /// Redacted from errors: a provider may echo the key in an error event.
+    key: Option<SecretString>,
 }
 
-/// Streams `response` through `parser`. Each chunk must arrive within `idle_timeout`.
+/// Streams `response` through `parser`. Each chunk must arrive within
+/// `idle_timeout`; `key` is redacted from every error.
 pub(crate) fn event_stream<P: StreamParser>(
     response: reqwest::Response,
     parser: P,
     idle_timeout: Duration,
+    key: Option<SecretString>,
 ) -> ResponseStream {
     let state = State {
         response: Some(response),
@@ -45,6 +52,7 @@ pub(crate) fn event_stream<P: StreamParser>(
         parser,
         pending: VecDeque::new(),
         idle_timeout,
+        key,
     };
     Box::pin(futures_util::stream::unfold(state, next_item))
 }
@@ -59,6 +67,7 @@ async fn next_item<P: StreamParser>(
                 state.response = None;
                 state.pending.clear();
             }
+            let item = item.map_err(|error| redact_error(error, state.key.as_ref()));
             return Some((item, state));
         }
         let idle_timeout = state.idle_timeout;
