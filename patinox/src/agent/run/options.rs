@@ -38,6 +38,7 @@ pub struct RunOptions {
     pub(crate) cancel: Option<CancellationToken>,
     pub(crate) steps: Option<Arc<dyn StepExecutor>>,
     pub(crate) run_id: Option<RunId>,
+    pub(crate) conversation_id: Option<Arc<str>>,
 }
 
 impl fmt::Debug for RunOptions {
@@ -49,6 +50,7 @@ impl fmt::Debug for RunOptions {
             .field("cancel", &self.cancel)
             .field("steps", &self.steps.is_some())
             .field("run_id", &self.run_id)
+            .field("conversation_id", &self.conversation_id)
             .finish()
     }
 }
@@ -109,6 +111,15 @@ impl RunOptions {
     pub fn durable(self, journal: Journal) -> Self {
         let run_id = journal.run_id().clone();
         self.step_executor(Arc::new(journal)).run_id(run_id)
+    }
+
+    /// The conversation this run belongs to, recorded as
+    /// `gen_ai.conversation.id` on its `invoke_agent` span.
+    /// [`Conversation`](crate::agent::Conversation) sets it to its
+    /// [`id`](crate::agent::Conversation::id).
+    pub fn conversation_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.conversation_id = Some(id.into());
+        self
     }
 }
 
