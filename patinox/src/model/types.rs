@@ -428,6 +428,9 @@ pub struct CompletionResponse {
     /// The model that answered, as the provider names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// The provider's id of this response (OpenAI's and Anthropic's `id`),
+    /// recorded as `gen_ai.response.id` on the `chat` span.
+    pub id: Option<String>,
     /// The model's refusal explanation, when it declined to answer (OpenAI `refusal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
@@ -442,6 +445,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::Stop,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -454,6 +458,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::ToolCalls,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -469,6 +474,13 @@ impl CompletionResponse {
     #[must_use]
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
+        self
+    }
+
+    /// Sets the provider's response id.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
         self
     }
 

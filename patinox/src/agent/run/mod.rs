@@ -186,7 +186,11 @@ impl Runner {
                 .map(OnceLock::from)
                 .unwrap_or_default(),
         };
-        let span = spans::invoke_agent(&self.name, self.model.id());
+        let span = spans::invoke_agent(
+            &self.name,
+            self.model.id(),
+            options.conversation_id.as_deref(),
+        );
         let run = turns.drive::<F>(input, &options.history);
         let result = bounded(run.instrument(span.clone()), limits.deadline, &options).await;
         match &result {

@@ -37,6 +37,7 @@ pub struct RunOptions {
     pub(crate) cancel: Option<CancellationToken>,
     pub(crate) steps: Option<Arc<dyn StepExecutor>>,
     pub(crate) run_id: Option<RunId>,
+    pub(crate) conversation_id: Option<Arc<str>>,
 }
 
 impl fmt::Debug for RunOptions {
@@ -48,6 +49,7 @@ impl fmt::Debug for RunOptions {
             .field("cancel", &self.cancel)
             .field("steps", &self.steps.is_some())
             .field("run_id", &self.run_id)
+            .field("conversation_id", &self.conversation_id)
             .finish()
     }
 }
@@ -97,6 +99,15 @@ impl RunOptions {
     /// run resumed under the same id gives its calls the same keys.
     pub fn run_id(mut self, run_id: RunId) -> Self {
         self.run_id = Some(run_id);
+        self
+    }
+
+    /// The conversation this run belongs to, recorded as
+    /// `gen_ai.conversation.id` on its `invoke_agent` span.
+    /// [`Conversation`](crate::agent::Conversation) sets it to its
+    /// [`id`](crate::agent::Conversation::id).
+    pub fn conversation_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.conversation_id = Some(id.into());
         self
     }
 }

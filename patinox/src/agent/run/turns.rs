@@ -125,10 +125,12 @@ impl Turns<'_> {
         if runner.record_content {
             spans::messages(&span, "gen_ai.input.messages", &sent);
         }
+        let clock = spans::ChatClock::start();
         let response = match self.steps {
             Some(steps) => steps.model_call(step).instrument(span.clone()).await,
             None => step.run().instrument(span.clone()).await,
         };
+        clock.finish(runner.model.id(), response.as_ref());
         let response = response.inspect_err(|error| spans::error(&span, error))?;
         spans::response(&span, &response, runner.record_content);
         if let Some(policy) = self.policy {
