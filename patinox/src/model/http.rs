@@ -10,8 +10,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::ResponseStream;
-use super::streaming::{StreamParser, event_stream};
-use crate::error::{ConfigurationError, NetworkError, NetworkErrorKind, ProviderError, Result};
+use super::streaming::{StreamLimits, StreamParser, event_stream, too_large};
+use crate::error::{
+    ConfigurationError, NetworkError, NetworkErrorKind, PatinoxError, ProviderError, Result,
+};
 
 /// Default cap on a response body: far above any real completion, low enough
 /// that a misbehaving server cannot exhaust memory.
@@ -145,8 +147,9 @@ impl ProviderConfig {
         self
     }
 
-    /// The largest response body accepted; larger ones fail with
-    /// [`NetworkErrorKind::ResponseTooLarge`].
+    /// The largest response body accepted, streamed or not; larger ones fail
+    /// with [`NetworkErrorKind::ResponseTooLarge`]. A stream is counted as
+    /// its bytes arrive and ends with that error once it passes the cap.
     #[must_use]
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
@@ -264,7 +267,7 @@ impl HttpClient {
             let mut response = self.post(body).await?;
             let status = response.status().as_u16();
             expect_content_type(self.provider, &response, "json")?;
-            match response.content_length() {
+            let parsed = match response.content_length() {
                 // The common case: a declared length within the cap, read in
                 // one buffer without copying.
                 Some(length) if length <= self.max_response_bytes as u64 => {
@@ -275,7 +278,9 @@ impl HttpClient {
                     let bytes = read_capped(&mut response, self.max_response_bytes).await?;
                     parse(status, &bytes)
                 }
-            }
+            };
+            // A 200 may carry an error body that echoes the key.
+            parsed.map_err(|error| redact_error(error, self.key.as_ref()))
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
@@ -296,7 +301,11 @@ impl HttpClient {
     ) -> Result<ResponseStream> {
         let response = self.post(body).await?;
         expect_content_type(self.provider, &response, "text/event-stream")?;
-        Ok(event_stream(response, parser, self.idle_timeout))
+        let limits = StreamLimits {
+            idle_timeout: self.idle_timeout,
+            max_bytes: self.max_response_bytes,
+        };
+        Ok(event_stream(response, parser, limits, self.key.clone()))
     }
 
     async fn error_from(&self, mut response: reqwest::Response) -> crate::PatinoxError {
@@ -349,20 +358,14 @@ fn expect_content_type(provider: &str, response: &reqwest::Response, expected: &
 }
 
 async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Vec<u8>> {
-    let too_large = || {
-        NetworkError::new(
-            NetworkErrorKind::ResponseTooLarge,
-            format!("response body exceeds the {cap}-byte limit"),
-        )
-    };
     let declared = response.content_length().unwrap_or(0);
     if declared > cap as u64 {
-        return Err(too_large().into());
+        return Err(too_large(cap));
     }
     let mut body = Vec::with_capacity(declared as usize);
     while let Some(chunk) = response.chunk().await? {
         if body.len() + chunk.len() > cap {
-            return Err(too_large().into());
+            return Err(too_large(cap));
         }
         body.extend_from_slice(&chunk);
     }
@@ -442,6 +445,20 @@ fn parse_error_body(
             };
             ProviderError::new(provider, status, message)
         }
+    }
+}
+
+/// A provider's error with `key` (and `sk-` shaped words) redacted from
+/// what the provider wrote: its message, type and code.
+pub(crate) fn redact_error(error: PatinoxError, key: Option<&SecretString>) -> PatinoxError {
+    match error {
+        PatinoxError::Provider(mut provider) => {
+            provider.message = redact(&provider.message, key);
+            provider.error_type = provider.error_type.map(|t| redact(&t, key));
+            provider.code = provider.code.map(|c| redact(&c, key));
+            PatinoxError::Provider(provider)
+        }
+        other => other,
     }
 }
 
