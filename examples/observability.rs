@@ -47,15 +47,16 @@ async fn main() -> patinox::Result<()> {
         .with_writer(std::io::stderr)
         .init();
 
-    // Content recording is off unless configured: here it is set in code,
-    // over any patinox.toml or PATINOX_TRACING_RECORD_CONTENT.
+    // Content recording is off unless configured: here it is set in the
+    // configuration in code, over any patinox.toml or
+    // PATINOX_TRACING_RECORD_CONTENT, and the runner takes it from there.
     let config = ConfigLoader::new()
         .set("tracing.record_content", true)
         .load()?;
     let runner = Runner::builder(OfflineModel::new())
         .name("weather")
         .tool(get_weather {})
-        .record_content(config.tracing.record_content)
+        .config(&config)
         .build()?;
     let result = runner.run("What is the weather in Paris?").await?;
     println!("{}", result.output);
