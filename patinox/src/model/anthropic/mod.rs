@@ -72,7 +72,7 @@ pub struct AnthropicModel {
 impl AnthropicModel {
     /// The URL requests are sent to.
     pub fn endpoint(&self) -> &str {
-        &self.http.url
+        self.http.url.as_str()
     }
 
     /// The request body for `request`, as it would be sent.
