@@ -198,8 +198,8 @@ pub use conversation::{
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
 pub use history::HistoryPolicy;
 pub use run::{
-    ModelStep, RunEvent, RunOptions, RunState, RunStream, StepExecutor, StepId, ToolOutcome,
-    ToolStep, UsageLimits,
+    IdempotencyKey, ModelStep, RunEvent, RunId, RunOptions, RunState, RunStream, StepExecutor,
+    StepId, ToolOutcome, ToolStep, UsageLimits,
 };
 pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_OUTPUT_RETRIES, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT,

@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::ResponseStream;
-use super::streaming::{StreamParser, event_stream};
+use super::streaming::{StreamLimits, StreamParser, event_stream, too_large};
 use crate::error::{ConfigurationError, NetworkError, NetworkErrorKind, ProviderError, Result};
 
 /// Default cap on a response body: far above any real completion, low enough
@@ -145,8 +145,9 @@ impl ProviderConfig {
         self
     }
 
-    /// The largest response body accepted; larger ones fail with
-    /// [`NetworkErrorKind::ResponseTooLarge`].
+    /// The largest response body accepted, streamed or not; larger ones fail
+    /// with [`NetworkErrorKind::ResponseTooLarge`]. A stream is counted as
+    /// its bytes arrive and ends with that error once it passes the cap.
     #[must_use]
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = bytes;
@@ -296,7 +297,11 @@ impl HttpClient {
     ) -> Result<ResponseStream> {
         let response = self.post(body).await?;
         expect_content_type(self.provider, &response, "text/event-stream")?;
-        Ok(event_stream(response, parser, self.idle_timeout))
+        let limits = StreamLimits {
+            idle_timeout: self.idle_timeout,
+            max_bytes: self.max_response_bytes,
+        };
+        Ok(event_stream(response, parser, limits))
     }
 
     async fn error_from(&self, mut response: reqwest::Response) -> crate::PatinoxError {
@@ -349,20 +354,14 @@ fn expect_content_type(provider: &str, response: &reqwest::Response, expected: &
 }
 
 async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Vec<u8>> {
-    let too_large = || {
-        NetworkError::new(
-            NetworkErrorKind::ResponseTooLarge,
-            format!("response body exceeds the {cap}-byte limit"),
-        )
-    };
     let declared = response.content_length().unwrap_or(0);
     if declared > cap as u64 {
-        return Err(too_large().into());
+        return Err(too_large(cap));
     }
     let mut body = Vec::with_capacity(declared as usize);
     while let Some(chunk) = response.chunk().await? {
         if body.len() + chunk.len() > cap {
-            return Err(too_large().into());
+            return Err(too_large(cap));
         }
         body.extend_from_slice(&chunk);
     }

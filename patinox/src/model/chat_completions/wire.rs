@@ -291,6 +291,8 @@ impl Serialize for WireFormat<'_> {
 #[derive(Deserialize)]
 struct ChatResponse<'a> {
     #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     choices: Vec<Choice<'a>>,
@@ -440,5 +442,6 @@ pub(crate) fn parse_response(
     out.refusal = refusal;
     out.usage = response.usage.unwrap_or_default().to_usage();
     out.model = response.model.map(Cow::into_owned);
+    out.id = response.id.map(Cow::into_owned);
     Ok(out)
 }
