@@ -126,10 +126,14 @@ async fn tool_calls_of_one_turn_run_concurrently() {
         .unwrap();
     agent.run("go").await.unwrap();
     let events = monitor.events();
-    let started_b = events.iter().position(|e| e == "tool_started slow_b");
-    let finished_a = events
-        .iter()
-        .position(|e| e.starts_with("tool_finished slow_a"));
+    let position = |wanted: &dyn Fn(&String) -> bool| {
+        events
+            .iter()
+            .position(wanted)
+            .unwrap_or_else(|| panic!("an event was not recorded: {events:?}"))
+    };
+    let started_b = position(&|e| e == "tool_started slow_b");
+    let finished_a = position(&|e| e.starts_with("tool_finished slow_a"));
     assert!(
         started_b < finished_a,
         "slow_b should start before slow_a finishes: {events:?}"

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use patinox::PatinoxError;
-use patinox::agent::{RunEvent, RunResult, Runner};
+use patinox::agent::{ModelStep, RunEvent, RunResult, Runner, StepExecutor, StepId, ToolStep};
 use patinox::model::cassette::{Call, CassetteError, CassetteMode, CassetteModel};
 use patinox::model::{
-    CompletionRequest, LanguageModel, Message, ProviderConfig, StreamEvent, anthropic, openai,
+    CompletionRequest, CompletionResponse, LanguageModel, Message, ProviderConfig, StreamEvent,
+    anthropic, openai,
 };
 use patinox_mock::{DEFAULT_FINAL_TEXT, MockConfig, MockServer, Wire};
 use patinox_tests::{Behaviour, RecordingTool};
@@ -207,6 +208,63 @@ async fn streaming_run(model: CassetteModel) -> (Vec<String>, String) {
         }
     }
     (deltas, output.expect("the run finishes"))
+}
+
+/// Keeps the id of every step of a run, in order.
+#[derive(Default)]
+struct StepLog(std::sync::Mutex<Vec<StepId>>);
+
+#[async_trait::async_trait]
+impl StepExecutor for StepLog {
+    async fn model_call(&self, step: ModelStep<'_>) -> patinox::Result<CompletionResponse> {
+        self.0.lock().unwrap().push(step.id().clone());
+        step.run().await
+    }
+
+    async fn tool_call(&self, step: ToolStep<'_>) -> patinox::Result<Message> {
+        self.0.lock().unwrap().push(step.id().clone());
+        Ok(step.run().await)
+    }
+}
+
+/// A streaming run through a step executor: the cassette sits under the
+/// step seam, so a replayed run takes the same steps, and its tools run
+/// again (a cassette records the model's side only).
+#[tokio::test]
+async fn a_replayed_streaming_run_takes_the_same_steps() {
+    async fn steps(model: CassetteModel) -> (Vec<StepId>, Vec<String>) {
+        let log = Arc::new(StepLog::default());
+        let tool = Arc::new(weather());
+        let runner = Runner::builder(model)
+            .tool(Arc::clone(&tool))
+            .step_executor(log.clone())
+            .build()
+            .unwrap();
+        let events: Vec<_> = runner.run_stream("Weather in Paris?").collect().await;
+        assert!(events.iter().all(Result::is_ok), "{events:?}");
+        let steps = log.0.lock().unwrap().clone();
+        (steps, tool.calls())
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("steps.json");
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    let recording = CassetteModel::record(&path, provider(&server, Wire::OpenAi, "mock-key"));
+    let recorded = steps(recording).await;
+    drop(server);
+    assert!(
+        matches!(
+            recorded.0.as_slice(),
+            [
+                StepId::Model { turn: 1 },
+                StepId::Tool { turn: 1, .. },
+                StepId::Model { turn: 2 }
+            ]
+        ),
+        "{recorded:?}"
+    );
+    assert_eq!(recorded.1.len(), 1, "the tool ran once");
+    let replayed = steps(CassetteModel::replay(&path).unwrap()).await;
+    assert_eq!(replayed, recorded);
 }
 
 #[tokio::test]

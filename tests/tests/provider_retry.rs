@@ -7,7 +7,6 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use patinox::agent::Runner;
@@ -15,7 +14,7 @@ use patinox::model::retry::RetryPolicy;
 use patinox::model::{
     CompletionRequest, LanguageModel, LocalProbe, Message, StreamEvent, from_vars, from_vars_with,
 };
-use support::{bounded, fixture, json, json_status, sse};
+use support::{bounded, capture_logs, fixture, json, json_status, sse};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -27,6 +26,15 @@ fn openai_env(server: &MockServer) -> impl Fn(&str) -> Option<String> {
         "OPENAI_BASE_URL" => Some(base.clone()),
         _ => None,
     }
+}
+
+/// The wait of each retry, as logged (`delay_ms=…`): read from the log
+/// rather than the clock.
+fn waits(logs: &str) -> Vec<&str> {
+    logs.lines()
+        .filter(|line| line.contains("retrying model call"))
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("delay_ms=")))
+        .collect()
 }
 
 async fn default_model(server: &MockServer) -> Arc<dyn LanguageModel> {
@@ -85,13 +93,9 @@ async fn a_rate_limit_waits_as_long_as_retry_after_says() {
     let runner = Runner::builder(default_model(&server).await)
         .build()
         .unwrap();
-    let started = Instant::now();
+    let (logs, _guard) = capture_logs();
     bounded(runner.run("Hello")).await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
+    assert_eq!(waits(&logs.text()), ["delay_ms=1000"]);
     assert_eq!(requests(&server).await, 2);
 }
 
@@ -106,9 +110,9 @@ async fn retry_after_ms_takes_precedence() {
     let runner = Runner::builder(default_model(&server).await)
         .build()
         .unwrap();
-    let started = Instant::now();
+    let (logs, _guard) = capture_logs();
     bounded(runner.run("Hello")).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(waits(&logs.text()), ["delay_ms=300"]);
     assert_eq!(requests(&server).await, 2);
 }
 

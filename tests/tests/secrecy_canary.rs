@@ -1,16 +1,19 @@
 //! A canary API key, used with every provider and driven down every error
-//! path, must never appear in an error's Debug or Display, in a model's or
-//! config's Debug, or in anything logged through `tracing`.
+//! path and through whole agent runs, must never appear in an error's Debug
+//! or Display, in a model's or config's Debug, in a run's events or result,
+//! or in anything logged through `tracing`. The canary has no `sk-` prefix,
+//! and any 8 characters of its random tail count as a leak.
 
 // Helpers outside #[test] fns fail the test by panicking, like the tests do.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use patinox::agent::Runner;
 use patinox::model::anthropic;
 use patinox::model::fallback::FallbackModel;
 use patinox::model::retry::{RetryModel, RetryPolicy};
@@ -18,22 +21,13 @@ use patinox::model::{
     CompletionRequest, LanguageModel, LocalProbe, Message, ProviderConfig, from_vars, lmstudio,
     ollama, openai, openrouter,
 };
-use support::{CANARY_KEY, Raw, bounded, drain, json_status, raw_server, sse};
+use patinox_mock::{Fault, MockConfig, Wire};
+use patinox_tests::{Behaviour, RecordingTool};
+use support::{
+    CANARY_KEY, Raw, bounded, capture_logs, drain, json_status, leaks_canary, raw_server, sse,
+};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn models(base: &str) -> Vec<Arc<dyn LanguageModel>> {
     let config = || {
@@ -88,16 +82,45 @@ async fn exercise(model: &dyn LanguageModel, seen: &mut Vec<String>) {
     }
 }
 
+/// Fails naming the first text that holds part of the canary.
+fn assert_no_leak(seen: &[String]) {
+    if let Some(text) = seen.iter().find(|text| leaks_canary(text)) {
+        let lines: Vec<&str> = text.lines().filter(|l| leaks_canary(l)).take(3).collect();
+        panic!("the key leaked: {lines:#?}");
+    }
+}
+
+/// One agent run and one streaming run; every event, the result or the
+/// error, in their Debug and Display forms.
+async fn run_agent(runner: &Runner, seen: &mut Vec<String>) {
+    match bounded(runner.run("Weather in Paris?")).await {
+        Ok(result) => seen.push(format!("{result:?} {}", result.output)),
+        Err(error) => seen.push(format!("{error:?} {error}")),
+    }
+    let events: Vec<_> = bounded(runner.run_stream("Weather in Paris?").collect()).await;
+    for event in events {
+        match event {
+            Ok(event) => seen.push(format!("{event:?}")),
+            Err(error) => seen.push(format!("{error:?} {error}")),
+        }
+    }
+}
+
+/// An agent with one tool on `model`, recording message content in its spans.
+fn agent(model: Arc<dyn LanguageModel>) -> Runner {
+    Runner::builder(model)
+        .tool(RecordingTool::new(
+            "get_weather",
+            Behaviour::Return(r#"{"celsius":22}"#.to_owned()),
+        ))
+        .record_content(true)
+        .build()
+        .unwrap()
+}
+
 #[test]
 fn the_canary_key_never_leaks() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -138,25 +161,81 @@ fn the_canary_key_never_leaks() {
     seen.push(format!("{:?}", openai::model("m", config()).unwrap()));
     seen.push(format!("{:?}", anthropic::model("m", config()).unwrap()));
     seen.push(format!("{:?}", ProviderConfig::new().api_key(CANARY_KEY)));
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("selected model"),
         "tracing output was captured"
     );
-    let leaks: Vec<&str> = logs
-        .lines()
-        .filter(|l| l.contains("sk-canary"))
-        .take(3)
-        .collect();
-    assert!(leaks.is_empty(), "the key leaked into the logs: {leaks:#?}");
-    assert!(
-        !logs.contains("sk-canary"),
-        "part of the key leaked into the logs"
-    );
     assert!(seen.len() > 100, "every path was exercised: {}", seen.len());
-    for text in &seen {
-        assert!(!text.contains("sk-canary"), "the key leaked: {text}");
-    }
+    seen.push(logs);
+    assert_no_leak(&seen);
+}
+
+/// Whole agent runs, plain and streaming, with the canary as the provider's
+/// key: answered (a tool call, then the answer), failing with every fault of
+/// the mock server, and failing on servers that echo the key back.
+#[test]
+fn the_canary_key_never_leaks_from_agent_runs() {
+    let (captured, _guard) = capture_logs();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut seen = Vec::new();
+    runtime.block_on(async {
+        let mock = patinox_mock::MockServer::start(MockConfig::default())
+            .await
+            .unwrap();
+        let faults = [
+            None,
+            Some(Fault::status(401)),
+            Some(Fault::status(429).retry_after_ms(1)),
+            Some(Fault::reset()),
+            Some(Fault::stall()),
+            Some(Fault::truncate()),
+            Some(Fault::malformed()),
+            Some(Fault::html()),
+        ];
+        for fault in &faults {
+            let base = fault
+                .as_ref()
+                .map_or_else(|| mock.base_url(), |f| mock.base_url_with(f));
+            for wire in [Wire::OpenAi, Wire::Anthropic] {
+                let config = ProviderConfig::new()
+                    .api_key(CANARY_KEY)
+                    .base_url(base.as_str())
+                    .timeout(Duration::from_millis(300));
+                let model: Arc<dyn LanguageModel> = match wire {
+                    Wire::OpenAi => Arc::new(openai::model("gpt-4o-mini", config).unwrap()),
+                    _ => Arc::new(anthropic::model("claude", config).unwrap()),
+                };
+                run_agent(&agent(model), &mut seen).await;
+            }
+        }
+        for failure in echoing_failures() {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(failure)
+                .mount(&server)
+                .await;
+            for model in models(&server.uri()) {
+                run_agent(&agent(model), &mut seen).await;
+            }
+        }
+    });
+    let answered = seen
+        .iter()
+        .filter(|text| text.contains("RunResult"))
+        .count();
+    assert!(answered >= 2, "runs on both wires answered: {seen:#?}");
+    assert!(seen.len() > 100, "every path was exercised: {}", seen.len());
+    let logs = captured.text();
+    assert!(
+        logs.contains("execute_tool"),
+        "the runs' spans were captured"
+    );
+    seen.push(logs);
+    assert_no_leak(&seen);
 }
 
 /// The canary as the key in a variable, in a key file and as a header value
@@ -166,14 +245,7 @@ fn the_canary_key_never_leaks() {
 fn the_canary_key_never_leaks_from_configuration() {
     use patinox::config::ConfigLoader;
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture_logs();
 
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("anthropic_key");
@@ -227,13 +299,11 @@ fn the_canary_key_never_leaks_from_configuration() {
         .unwrap_err();
     seen.push(format!("{error:?} {error}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("PATINOX_NOT_A_SETTING"),
         "the warning was captured: {logs}"
     );
     seen.push(logs);
-    for text in &seen {
-        assert!(!text.contains("sk-canary"), "the key leaked: {text}");
-    }
+    assert_no_leak(&seen);
 }

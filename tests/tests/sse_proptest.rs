@@ -1,6 +1,6 @@
 //! Property tests of the SSE decoder: however a stream is split into chunks
-//! (inside UTF-8 sequences, between `\r` and `\n`), it decodes to the same
-//! events; arbitrary bytes never panic it.
+//! (inside UTF-8 sequences, between `\r` and `\n`), it decodes to the
+//! events it was written from; arbitrary bytes never panic it.
 
 // Helpers outside #[test] fns fail the test by panicking, like the tests do.
 #![allow(clippy::unwrap_used)]
@@ -11,6 +11,9 @@ use patinox::model::internals::SseDecoder;
 use proptest::prelude::*;
 
 type Event = (String, String, Option<String>);
+
+/// An event's text and what it must decode to.
+type Written = (String, Event);
 
 fn decode(chunks: &[&[u8]]) -> Vec<Event> {
     let mut decoder = SseDecoder::new();
@@ -57,8 +60,10 @@ fn line_break() -> impl Strategy<Value = &'static str> {
 }
 
 /// One well-formed event: optional `event:` and `id:`, data lines with
-/// non-ASCII text, an optional comment, any mix of line breaks.
-fn event() -> impl Strategy<Value = String> {
+/// non-ASCII text, an optional comment, any mix of line breaks. With its
+/// text, what it must decode to: its name (`message` when it has none), its
+/// data lines joined by `\n`, and its id if it sets one.
+fn event() -> impl Strategy<Value = Written> {
     (
         proptest::option::of("[a-z_]{1,12}"),
         proptest::option::of("[a-z0-9]{1,8}"),
@@ -72,18 +77,36 @@ fn event() -> impl Strategy<Value = String> {
                 out.push_str(": keep-alive");
                 out.push_str(br);
             }
-            if let Some(name) = name {
+            if let Some(name) = &name {
                 out.push_str(&format!("event: {name}{br}"));
             }
-            if let Some(id) = id {
+            if let Some(id) = &id {
                 out.push_str(&format!("id: {id}{br}"));
             }
-            for line in data {
+            for line in &data {
                 out.push_str(&format!("data: {line}{br}"));
             }
             out.push_str(br);
-            out
+            let name = name.unwrap_or_else(|| "message".to_owned());
+            (out, (name, data.join("\n"), id))
         })
+}
+
+/// The stream of `events` and the events it must decode to: an event
+/// without an `id:` carries the last id of the stream, as the SSE spec says.
+fn expected(events: &[Written]) -> (String, Vec<Event>) {
+    let mut last_id = None;
+    let decoded = events
+        .iter()
+        .map(|(_, (name, data, id))| {
+            if id.is_some() {
+                last_id.clone_from(id);
+            }
+            (name.clone(), data.clone(), last_id.clone())
+        })
+        .collect();
+    let stream = events.iter().map(|(text, _)| text.as_str()).collect();
+    (stream, decoded)
 }
 
 proptest! {
@@ -92,18 +115,17 @@ proptest! {
         events in proptest::collection::vec(event(), 0..8),
         cuts in proptest::collection::vec(any::<usize>(), 0..12),
     ) {
-        let stream = events.concat();
-        let whole = decode(&[stream.as_bytes()]);
-        prop_assert_eq!(whole.len(), events.len());
+        let (stream, events) = expected(&events);
+        prop_assert_eq!(&decode(&[stream.as_bytes()]), &events);
         let pieces = split(stream.as_bytes(), &cuts);
-        prop_assert_eq!(decode(&pieces), whole);
+        prop_assert_eq!(decode(&pieces), events);
     }
 
     #[test]
     fn byte_at_a_time_matches_whole(events in proptest::collection::vec(event(), 1..4)) {
-        let stream = events.concat();
+        let (stream, events) = expected(&events);
         let bytes: Vec<&[u8]> = stream.as_bytes().chunks(1).collect();
-        prop_assert_eq!(decode(&bytes), decode(&[stream.as_bytes()]));
+        prop_assert_eq!(decode(&bytes), events);
     }
 
     #[test]

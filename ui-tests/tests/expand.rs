@@ -1,7 +1,8 @@
 //! Expansion snapshots of the macros (macrotest, which drives `cargo expand`).
 //!
 //! Each `tests/expand/*.rs` file has its expansion beside it as
-//! `*.expanded.rs`. Regenerate after an intended change with
+//! `*.expanded.rs`; a missing one fails the test. Write or regenerate them
+//! after an intended change with
 //! `MACROTEST=overwrite cargo test -p patinox-ui-tests --test expand`.
 //!
 //! Without `cargo-expand` installed the test prints a notice and passes,
@@ -42,7 +43,14 @@ fn expansions() {
         !files.is_empty(),
         "no expansion tests found in tests/expand"
     );
+    // A missing or different snapshot fails; only `MACROTEST=overwrite`
+    // writes snapshots (`expand_without_refresh` would refuse to).
+    let overwrite = std::env::var_os("MACROTEST").is_some_and(|v| v == "overwrite");
     for file in files {
-        macrotest::expand(&file);
+        if overwrite {
+            macrotest::expand(&file);
+        } else {
+            macrotest::expand_without_refresh(&file);
+        }
     }
 }

@@ -29,7 +29,7 @@ use crate::error::Result;
 /// OpenAI and Anthropic SDKs do); [`retry_policy`](Self::retry_policy) sets
 /// another in code.
 ///
-/// ```
+/// ```no_run
 /// use patinox::model::{CompletionRequest, DefaultModel, LanguageModel, Message, ModelId};
 ///
 /// # #[tokio::main(flavor = "current_thread")]

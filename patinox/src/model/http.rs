@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::ResponseStream;
 use super::streaming::{StreamLimits, StreamParser, event_stream, too_large};
-use crate::error::{ConfigurationError, NetworkError, NetworkErrorKind, ProviderError, Result};
+use crate::error::{
+    ConfigurationError, NetworkError, NetworkErrorKind, PatinoxError, ProviderError, Result,
+};
 
 /// Default cap on a response body: far above any real completion, low enough
 /// that a misbehaving server cannot exhaust memory.
@@ -265,7 +267,7 @@ impl HttpClient {
             let mut response = self.post(body).await?;
             let status = response.status().as_u16();
             expect_content_type(self.provider, &response, "json")?;
-            match response.content_length() {
+            let parsed = match response.content_length() {
                 // The common case: a declared length within the cap, read in
                 // one buffer without copying.
                 Some(length) if length <= self.max_response_bytes as u64 => {
@@ -276,7 +278,9 @@ impl HttpClient {
                     let bytes = read_capped(&mut response, self.max_response_bytes).await?;
                     parse(status, &bytes)
                 }
-            }
+            };
+            // A 200 may carry an error body that echoes the key.
+            parsed.map_err(|error| redact_error(error, self.key.as_ref()))
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
@@ -301,7 +305,7 @@ impl HttpClient {
             idle_timeout: self.idle_timeout,
             max_bytes: self.max_response_bytes,
         };
-        Ok(event_stream(response, parser, limits))
+        Ok(event_stream(response, parser, limits, self.key.clone()))
     }
 
     async fn error_from(&self, mut response: reqwest::Response) -> crate::PatinoxError {
@@ -441,6 +445,20 @@ fn parse_error_body(
             };
             ProviderError::new(provider, status, message)
         }
+    }
+}
+
+/// A provider's error with `key` (and `sk-` shaped words) redacted from
+/// what the provider wrote: its message, type and code.
+pub(crate) fn redact_error(error: PatinoxError, key: Option<&SecretString>) -> PatinoxError {
+    match error {
+        PatinoxError::Provider(mut provider) => {
+            provider.message = redact(&provider.message, key);
+            provider.error_type = provider.error_type.map(|t| redact(&t, key));
+            provider.code = provider.code.map(|c| redact(&c, key));
+            PatinoxError::Provider(provider)
+        }
+        other => other,
     }
 }
 

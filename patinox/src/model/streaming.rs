@@ -7,6 +7,9 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
+use super::http::redact_error;
 use super::sse::{SseDecoder, SseEvent};
 use super::{ResponseStream, StreamEvent};
 use crate::error::{NetworkError, NetworkErrorKind, PatinoxError, Result};
@@ -33,6 +36,8 @@ struct State<P> {
     limits: StreamLimits,
     /// Bytes of the body received so far.
     received: usize,
+    /// Redacted from errors: a provider may echo the key in an error event.
+    key: Option<SecretString>,
 }
 
 /// The bounds of one stream.
@@ -45,11 +50,13 @@ pub(crate) struct StreamLimits {
     pub(crate) max_bytes: usize,
 }
 
-/// Streams `response` through `parser`, within `limits`.
+/// Streams `response` through `parser`, within `limits`; `key` is redacted
+/// from every error.
 pub(crate) fn event_stream<P: StreamParser>(
     response: reqwest::Response,
     parser: P,
     limits: StreamLimits,
+    key: Option<SecretString>,
 ) -> ResponseStream {
     let state = State {
         response: Some(response),
@@ -58,6 +65,7 @@ pub(crate) fn event_stream<P: StreamParser>(
         pending: VecDeque::new(),
         limits,
         received: 0,
+        key,
     };
     Box::pin(futures_util::stream::unfold(state, next_item))
 }
@@ -72,6 +80,7 @@ async fn next_item<P: StreamParser>(
                 state.response = None;
                 state.pending.clear();
             }
+            let item = item.map_err(|error| redact_error(error, state.key.as_ref()));
             return Some((item, state));
         }
         let StreamLimits {

@@ -10,8 +10,20 @@ use patinox::Result;
 use patinox::model::{CompletionResponse, ResponseStream, StreamEvent};
 use wiremock::ResponseTemplate;
 
-/// The canary key: it must never show up in an error or a log line.
-pub(crate) const CANARY_KEY: &str = "sk-canary-5f1c2e9a7b3d4c6e8f0a1b2c3d4e5f6a";
+/// The canary key: it must never show up in an error or a log line. It has
+/// no `sk-` prefix, so that redacting key-shaped words cannot hide a leak.
+pub(crate) const CANARY_KEY: &str = "canary-5f1c2e9a7b3d4c6e8f0a1b2c3d4e5f6a";
+
+/// The canary's random tail: no part of it may appear.
+const CANARY_TAIL: &str = "5f1c2e9a7b3d4c6e8f0a1b2c3d4e5f6a";
+
+/// Whether `text` holds any 8 consecutive characters of the canary's tail,
+/// so that a key cut short or split across words is found too.
+pub(crate) fn leaks_canary(text: &str) -> bool {
+    let tail = CANARY_TAIL.as_bytes();
+    tail.windows(8)
+        .any(|window| text.contains(std::str::from_utf8(window).expect("ASCII")))
+}
 
 /// The bytes of `tests/fixtures/{path}`.
 pub(crate) fn fixture(path: &str) -> Vec<u8> {
@@ -153,4 +165,39 @@ fn request_complete(request: &[u8]) -> bool {
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
     request.len() >= head_end + 4 + length
+}
+
+/// Log output captured from `tracing`, at every level, while its guard lives.
+#[derive(Clone, Default)]
+pub(crate) struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Everything logged so far.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().expect("log lock").clone()).expect("UTF-8 logs")
+    }
+}
+
+/// Captures what this thread logs until the guard is dropped: every event,
+/// and every span with its fields when it closes.
+pub(crate) fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
 }

@@ -53,6 +53,25 @@
 //! # }
 //! ```
 //!
+//! ## Why a model wrapper, under the step seam
+//!
+//! A cassette wraps the model, not the run's
+//! [`StepExecutor`](crate::agent::StepExecutor), and so sits under the step seam: a run
+//! replayed from a cassette goes through any step executor (a durable
+//! journal, a recorder of steps) exactly as the recorded run did, with the
+//! same [`StepId`](crate::agent::StepId)s. The model is the right level
+//! because:
+//!
+//! - it records what only the model layer sees: a stream's events, so a
+//!   replayed streaming run yields the same deltas, where a step records the
+//!   final response only;
+//! - it works for any model call, inside an agent or not;
+//! - tools are the code under test: a replay runs them again against the
+//!   recorded model answers, so a changed tool shows up instead of being
+//!   served from the recording. Tool results that must not run twice are
+//!   the business of a durable step journal, which keeps both kinds of
+//!   step on that seam; a cassette does not keep a second journal.
+//!
 //! ## The file
 //!
 //! One pretty-printed JSON document (`version`, `model`, `exchanges`), so a
