@@ -20,6 +20,7 @@ use crate::model::{
 /// the compatible local servers only know `max_tokens`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum MaxTokensField {
+    #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     MaxCompletionTokens,
     MaxTokens,
 }
