@@ -9,8 +9,8 @@
 
 mod support;
 
-use patinox_mock::{DEFAULT_FINAL_TEXT, Fault, MockConfig, MockServer};
-use support::{Proxy, Restate, Service, Start, ToolDir, free_port, server_binary};
+use patinox_mock::{DEFAULT_FINAL_TEXT, Fault};
+use support::{Proxy, Service, Start, World, free_port};
 
 const INPUT: &str = "Record my visit to Paris.";
 
@@ -35,15 +35,17 @@ fn messages(history: &serde_json::Value) -> &Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_killed_during_a_tool_call_resumes_after_a_restart() {
-    let Some(binary) = server_binary() else {
+    let Some(world) = World::start().await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let restate = Restate::start(binary, data.path()).await;
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
-    let tools = ToolDir::new();
+    let World {
+        restate,
+        mock,
+        tools,
+        ..
+    } = &world;
     let port = free_port();
-    let service = Service::start(port, &mock.base_url(), &tools, "first").await;
+    let service = Service::start(port, &mock.base_url(), tools, "first").await;
     restate.register(&service.uri()).await;
 
     let ingress = restate.ingress();
@@ -56,7 +58,7 @@ async fn a_service_killed_during_a_tool_call_resumes_after_a_restart() {
         "the tool was killed before its effect"
     );
 
-    let service = Service::start(port, &mock.base_url(), &tools, "second").await;
+    let service = Service::start(port, &mock.base_url(), tools, "second").await;
     let started = tools.wait_started(2).await;
     tools.release();
     let answer = turn
@@ -84,16 +86,18 @@ async fn a_service_killed_during_a_tool_call_resumes_after_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_moves_to_the_other_process_when_one_is_killed() {
-    let Some(binary) = server_binary() else {
+    let Some(world) = World::start().await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let restate = Restate::start(binary, data.path()).await;
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
-    let tools = ToolDir::new();
+    let World {
+        restate,
+        mock,
+        tools,
+        ..
+    } = &world;
     let (a_port, b_port) = (free_port(), free_port());
-    let a = Service::start(a_port, &mock.base_url(), &tools, "a").await;
-    let b = Service::start(b_port, &mock.base_url(), &tools, "b").await;
+    let a = Service::start(a_port, &mock.base_url(), tools, "a").await;
+    let b = Service::start(b_port, &mock.base_url(), tools, "b").await;
     // One deployment, two processes: Restate pins an invocation to its
     // deployment's URI, so the processes share one, behind a proxy.
     let proxy = Proxy::start(vec![a_port, b_port]).await;
@@ -119,14 +123,16 @@ async fn a_run_moves_to_the_other_process_when_one_is_killed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_is_fetched_by_its_idempotency_key_after_the_server_restarts() {
-    let Some(binary) = server_binary() else {
+    let Some(mut world) = World::start().await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let mut restate = Restate::start(binary, data.path()).await;
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
-    let tools = ToolDir::new();
-    let service = Service::start(free_port(), &mock.base_url(), &tools, "service").await;
+    let World {
+        restate,
+        mock,
+        tools,
+        ..
+    } = &mut world;
+    let service = Service::start(free_port(), &mock.base_url(), tools, "service").await;
     restate.register(&service.uri()).await;
 
     let ingress = restate.ingress();
@@ -163,16 +169,18 @@ async fn a_result_is_fetched_by_its_idempotency_key_after_the_server_restarts() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_that_fails_for_good_fails_the_invocation_and_keeps_the_history() {
-    let Some(binary) = server_binary() else {
+    let Some(world) = World::start().await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let restate = Restate::start(binary, data.path()).await;
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
-    let tools = ToolDir::new();
+    let World {
+        restate,
+        mock,
+        tools,
+        ..
+    } = &world;
     // The model refuses every request: a 400 no retry can cure.
     let refusing = mock.base_url_with(&Fault::status(400));
-    let service = Service::start(free_port(), &refusing, &tools, "service").await;
+    let service = Service::start(free_port(), &refusing, tools, "service").await;
     restate.register(&service.uri()).await;
 
     let ingress = restate.ingress();
@@ -192,17 +200,19 @@ async fn a_run_that_fails_for_good_fails_the_invocation_and_keeps_the_history() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_error_a_retry_may_cure_is_retried_by_restate() {
-    let Some(binary) = server_binary() else {
+    let Some(world) = World::start().await else {
         return;
     };
-    let data = tempfile::tempdir().unwrap();
-    let restate = Restate::start(binary, data.path()).await;
-    let mock = MockServer::start(MockConfig::default()).await.unwrap();
-    let tools = ToolDir::new();
+    let World {
+        restate,
+        mock,
+        tools,
+        ..
+    } = &world;
     tools.release();
     // The first two requests get a 503; the model itself does not retry.
     let flaky = mock.base_url_with(&Fault::status(503).first(2));
-    let service = Service::start(free_port(), &flaky, &tools, "service").await;
+    let service = Service::start(free_port(), &flaky, tools, "service").await;
     restate.register(&service.uri()).await;
 
     let answer = restate.ingress().run("ada", "turn-1", INPUT).await;

@@ -19,12 +19,40 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use patinox_mock::{MockConfig, MockServer};
 use tempfile::TempDir;
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 /// How long anything the tests wait for may take.
 pub(crate) const WAIT: Duration = Duration::from_secs(90);
+
+/// What every test runs on: a Restate server, the mock model, and a
+/// directory for the tool's traces.
+pub(crate) struct World {
+    pub(crate) restate: Restate,
+    pub(crate) mock: MockServer,
+    pub(crate) tools: ToolDir,
+    // Last: the server is killed before its data is deleted.
+    _data: TempDir,
+}
+
+impl World {
+    /// Starts a server and the mock, or `None` when the server is not
+    /// installed (see [`server_binary`]).
+    pub(crate) async fn start() -> Option<Self> {
+        let binary = server_binary()?;
+        let data = tempfile::tempdir().expect("a temporary directory");
+        Some(Self {
+            restate: Restate::start(binary, data.path()).await,
+            mock: MockServer::start(MockConfig::default())
+                .await
+                .expect("the mock model"),
+            tools: ToolDir::new(),
+            _data: data,
+        })
+    }
+}
 
 /// The Restate server binary, or `None` (with a notice) when it is not
 /// installed; fails under `CI`.
