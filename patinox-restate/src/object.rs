@@ -100,7 +100,9 @@ impl AgentObject {
             .history(std::mem::take(&mut saved.messages))
             .step_executor(Arc::new(steps))
             .run_id(run_id);
-        let run = self.runner.run_with(&input, options);
+        // Boxed: the run's state machine is large, and one allocation per
+        // turn is nothing beside Restate's round trips.
+        let run = Box::pin(self.runner.run_with(&input, options));
         let result = journal
             .drive(&ctx, run)
             .await
