@@ -51,6 +51,8 @@ pub mod mcp;
 pub mod memory;
 pub mod model;
 pub mod monitor;
+#[cfg(feature = "otel")]
+pub mod otel;
 pub mod schema;
 pub mod tool;
 #[cfg(feature = "tower")]

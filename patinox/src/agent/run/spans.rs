@@ -143,10 +143,12 @@ pub(super) fn response(span: &Span, response: &CompletionResponse, record_conten
     }
 }
 
-/// Records token counts.
+/// Records token counts, as `i64`: exporters write a `u64` field as text
+/// (OpenTelemetry attributes have no unsigned integers).
 pub(super) fn usage(span: &Span, usage: &Usage) {
-    span.record("gen_ai.usage.input_tokens", usage.input_tokens);
-    span.record("gen_ai.usage.output_tokens", usage.output_tokens);
+    let signed = |count: u64| i64::try_from(count).unwrap_or(i64::MAX);
+    span.record("gen_ai.usage.input_tokens", signed(usage.input_tokens));
+    span.record("gen_ai.usage.output_tokens", signed(usage.output_tokens));
 }
 
 /// Records `messages` as JSON under `field`, when content is recorded.
