@@ -30,6 +30,8 @@ mod earlier;
 use std::fmt;
 use std::time::Duration;
 
+use crate::agent::StepId;
+
 pub use earlier::EarlierAttempts;
 
 /// A boxed error usable as a `source`.
@@ -137,7 +139,7 @@ impl PatinoxError {
     /// | network: response too large, undecodable body | `Fail` |
     /// | execution: circuit open | `CircuitBreak` |
     /// | execution: model timeout | `Retry { after: None }` |
-    /// | other execution, validation, configuration | `Fail` |
+    /// | other execution (journal, divergence, ...), validation, configuration | `Fail` |
     ///
     /// ```
     /// use patinox::error::{PatinoxError, ProviderError, RecoveryStrategy};
@@ -166,7 +168,9 @@ impl PatinoxError {
                 | ExecutionErrorKind::InvalidState
                 | ExecutionErrorKind::UsageLimitExceeded { .. }
                 | ExecutionErrorKind::Internal
-                | ExecutionErrorKind::Cleanup => RecoveryStrategy::Fail,
+                | ExecutionErrorKind::Cleanup
+                | ExecutionErrorKind::Journal
+                | ExecutionErrorKind::Diverged { .. } => RecoveryStrategy::Fail,
             },
             Self::Validation(_) | Self::Configuration(_) => RecoveryStrategy::Fail,
         }
@@ -289,6 +293,17 @@ pub enum ExecutionErrorKind {
     Internal,
     /// Resources failed to close (see `memory::ShutdownReport`).
     Cleanup,
+    /// A durable run's journal cannot be used: it cannot be read or written,
+    /// a record in it is corrupt, or it belongs to another run.
+    Journal,
+    /// A resumed run did not take the steps its journal recorded (the model
+    /// asked for another tool, or a code change altered the steps): `step`
+    /// is the first step that differs. Nothing of the two is mixed: the run
+    /// stops there.
+    Diverged {
+        /// The step of the resumed run that does not match the journal.
+        step: StepId,
+    },
 }
 
 impl fmt::Display for ExecutionErrorKind {
@@ -306,6 +321,8 @@ impl fmt::Display for ExecutionErrorKind {
             Self::InvalidState => f.write_str("invalid state"),
             Self::Internal => f.write_str("internal error"),
             Self::Cleanup => f.write_str("cleanup failed"),
+            Self::Journal => f.write_str("journal unusable"),
+            Self::Diverged { step } => write!(f, "replay diverged from the journal at the {step}"),
         }
     }
 }
@@ -584,12 +601,21 @@ impl From<reqwest::Error> for PatinoxError {
 }
 
 /// Whether the body broke while being read. reqwest reports that as a
-/// decode error of `bytes()` whose source is a body error: the connection
-/// failed, the bytes were never wrong, so a retry may succeed.
+/// decode error of `bytes()` caused by a body error or, further down, an I/O
+/// error: the connection failed, the bytes were never wrong, so a retry may
+/// succeed.
 fn body_broke(err: &reqwest::Error) -> bool {
-    std::error::Error::source(err)
-        .and_then(|source| source.downcast_ref::<reqwest::Error>())
-        .is_some_and(reqwest::Error::is_body)
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let broke = cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_body);
+        if broke || cause.is::<std::io::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 impl From<config::ConfigError> for PatinoxError {

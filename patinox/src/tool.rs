@@ -16,6 +16,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde_json::value::RawValue;
 
+use crate::agent::{IdempotencyKey, RunId};
 use crate::error::{ConfigurationError, Result};
 use crate::model::ToolSpec;
 use crate::schema::ArgumentsError;
@@ -24,7 +25,8 @@ use crate::schema::ArgumentsError;
 pub type AnyDeps = dyn Any + Send + Sync;
 
 /// What a tool can see of the run it is called in: the agent's dependencies
-/// (`D`, e.g. a database pool) and where the run is.
+/// (`D`, e.g. a database pool) and where the run is: its [`RunId`], the turn,
+/// and the [`IdempotencyKey`] of the current call.
 ///
 /// Tools receive `&RunContext` (type-erased); a tool that knows its
 /// dependency type recovers it with [`RunContext::downcast`].
@@ -43,6 +45,8 @@ pub type AnyDeps = dyn Any + Send + Sync;
 pub struct RunContext<D: ?Sized = AnyDeps> {
     deps: Arc<D>,
     turn: u32,
+    run_id: Option<RunId>,
+    call_id: Option<Box<str>>,
 }
 
 impl<D: ?Sized> Clone for RunContext<D> {
@@ -50,6 +54,8 @@ impl<D: ?Sized> Clone for RunContext<D> {
         Self {
             deps: Arc::clone(&self.deps),
             turn: self.turn,
+            run_id: self.run_id.clone(),
+            call_id: self.call_id.clone(),
         }
     }
 }
@@ -57,7 +63,9 @@ impl<D: ?Sized> Clone for RunContext<D> {
 impl<D: ?Sized> fmt::Debug for RunContext<D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RunContext")
+            .field("run_id", &self.run_id)
             .field("turn", &self.turn)
+            .field("call_id", &self.call_id)
             .finish_non_exhaustive()
     }
 }
@@ -84,12 +92,66 @@ impl<D: ?Sized> RunContext<D> {
         self.turn = turn;
         self
     }
+
+    /// The run this context belongs to; `None` outside a run.
+    pub fn run_id(&self) -> Option<&RunId> {
+        self.run_id.as_ref()
+    }
+
+    /// The same context in run `run_id`.
+    #[must_use]
+    pub fn in_run(mut self, run_id: RunId) -> Self {
+        self.run_id = Some(run_id);
+        self
+    }
+
+    /// The same context for the tool call `call_id` (the loop sets it for
+    /// each call; set it to test a tool that reads its
+    /// [`idempotency_key`](Self::idempotency_key)).
+    #[must_use]
+    pub fn for_call(mut self, call_id: impl Into<Box<str>>) -> Self {
+        self.call_id = Some(call_id.into());
+        self
+    }
+
+    /// The key of the current tool call: the same for this call of this run
+    /// every time it is made, including after the run is resumed; `None`
+    /// outside a tool call of a run.
+    ///
+    /// A durable run does not repeat a completed step, but a step that was
+    /// interrupted (the process died while the tool ran) runs again: tools
+    /// run **at least once**. A tool with side effects makes them
+    /// exactly-once with this key: it passes it to the service it calls (an
+    /// `Idempotency-Key` header), or records it with its effect and skips
+    /// the effect when the key is already recorded.
+    ///
+    /// ```
+    /// use patinox::agent::RunId;
+    /// use patinox::tool::RunContext;
+    ///
+    /// let ctx = RunContext::empty()
+    ///     .in_run(RunId::new("order-42")?)
+    ///     .at_turn(1)
+    ///     .for_call("call_7");
+    /// assert_eq!(ctx.idempotency_key().unwrap().as_str(), "order-42:1:call_7");
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    pub fn idempotency_key(&self) -> Option<IdempotencyKey> {
+        let run_id = self.run_id.as_ref()?;
+        let call_id = self.call_id.as_deref()?;
+        Some(IdempotencyKey::new(run_id, self.turn, call_id))
+    }
 }
 
 impl<D: Send + Sync + 'static> RunContext<D> {
     /// A context holding `deps`.
     pub fn new(deps: Arc<D>) -> Self {
-        Self { deps, turn: 0 }
+        Self {
+            deps,
+            turn: 0,
+            run_id: None,
+            call_id: None,
+        }
     }
 
     /// Erases the dependency type, as tools receive it.
@@ -97,6 +159,8 @@ impl<D: Send + Sync + 'static> RunContext<D> {
         RunContext {
             deps: self.deps,
             turn: self.turn,
+            run_id: self.run_id,
+            call_id: self.call_id,
         }
     }
 }
@@ -115,6 +179,8 @@ impl RunContext {
             .map(|deps| RunContext {
                 deps,
                 turn: self.turn,
+                run_id: self.run_id.clone(),
+                call_id: self.call_id.clone(),
             })
     }
 }

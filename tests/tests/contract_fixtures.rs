@@ -267,3 +267,27 @@ fn a_keep_alive_comment_is_no_event() {
     });
     assert_eq!(count, 0);
 }
+
+#[tokio::test]
+async fn the_response_id_is_read_from_bodies_and_streams() {
+    for (file, id) in [
+        (
+            "openai/chat_completion_text.json",
+            "chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY",
+        ),
+        (
+            "openai/stream_text_with_usage.sse",
+            "chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL",
+        ),
+        (
+            "anthropic/message_tool_use.json",
+            "msg_012foMGXNQ1eqhaq3QvA5dY6",
+        ),
+        (
+            "anthropic/stream_text.sse",
+            "msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK",
+        ),
+    ] {
+        assert_eq!(response(file).await.id.as_deref(), Some(id), "{file}");
+    }
+}

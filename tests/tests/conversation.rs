@@ -15,6 +15,7 @@ use patinox::model::{CompletionResponse, Message, Usage};
 use patinox_tests::{Behaviour, RecordingTool};
 
 const FIXTURE_V1: &str = include_str!("../fixtures/conversation_v1.json");
+const FIXTURE_V2: &str = include_str!("../fixtures/conversation_v2.json");
 
 fn validation_field(error: &PatinoxError) -> Option<&str> {
     match error {
@@ -49,13 +50,57 @@ fn a_conversation_saved_in_format_1_still_loads() {
     assert_eq!(saved.runs, 2);
     assert_eq!(saved.metadata["user"], "ada");
 
+    // Format 1 had no ids: it gets a fresh one, kept from then on.
+    assert_eq!(saved.id.len(), 36, "a UUID: {}", saved.id);
+    let again = SavedConversation::from_json(FIXTURE_V1).expect("format 1 loads");
+    assert_ne!(again.id, saved.id);
+
+    // Written back, it is the document in the current format: with the id.
+    let written: serde_json::Value =
+        serde_json::from_str(&saved.to_json().expect("saves")).expect("JSON");
+    let mut fixture: serde_json::Value = serde_json::from_str(FIXTURE_V1).expect("JSON");
+    fixture["format_version"] = CONVERSATION_FORMAT_VERSION.into();
+    fixture["id"] = saved.id.clone().into();
+    assert_eq!(written, fixture);
+}
+
+#[test]
+fn a_conversation_saved_in_format_2_keeps_its_id() {
+    let saved = SavedConversation::from_json(FIXTURE_V2).expect("format 2 loads");
+    assert_eq!(saved.id, "3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b");
+    assert_eq!(saved.messages.len(), 6);
+    assert_eq!(saved.runs, 2);
+
     // Written back, it is the same document: the fixture is what this
     // version writes.
     let written: serde_json::Value =
         serde_json::from_str(&saved.to_json().expect("saves")).expect("JSON");
-    let fixture: serde_json::Value = serde_json::from_str(FIXTURE_V1).expect("JSON");
+    let fixture: serde_json::Value = serde_json::from_str(FIXTURE_V2).expect("JSON");
     assert_eq!(written, fixture);
     assert_eq!(written["format_version"], CONVERSATION_FORMAT_VERSION);
+
+    let without_id = FIXTURE_V2.replacen(r#""id": "3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b","#, "", 1);
+    let error = SavedConversation::from_json(&without_id).expect_err("format 2 has an id");
+    assert!(error.to_string().contains("id"), "{error}");
+}
+
+#[tokio::test]
+async fn a_conversation_keeps_its_id_through_save_and_restore() {
+    let model = Arc::new(ScriptedModel::new([reply("Hello, Ada!", 10, 3)]));
+    let agent = started(&model).await;
+    let mut chat = Conversation::new(&agent);
+    let other = Conversation::new(&agent);
+    assert_ne!(chat.id(), other.id());
+    chat.run("Hi, I am Ada.").await.expect("runs");
+
+    let json = chat.to_json().expect("saves");
+    let resumed = Conversation::new(&agent).restore(SavedConversation::from_json(&json).unwrap());
+    assert_eq!(resumed.id(), chat.id());
+    assert_eq!(chat.to_saved().id, chat.id());
+
+    let named = Conversation::new(&agent).with_id("session-7");
+    assert_eq!(named.id(), "session-7");
+    assert!(named.to_json().unwrap().contains(r#""id":"session-7""#));
 }
 
 #[test]
@@ -69,10 +114,10 @@ fn text_that_is_not_json_is_a_validation_error() {
 
 #[test]
 fn a_conversation_from_a_later_version_is_refused_by_name() {
-    let later = FIXTURE_V1.replacen(r#""format_version": 1"#, r#""format_version": 2"#, 1);
+    let later = FIXTURE_V2.replacen(r#""format_version": 2"#, r#""format_version": 3"#, 1);
     let error = SavedConversation::from_json(&later).expect_err("refused");
     assert_eq!(validation_field(&error), Some("format_version"));
-    assert!(error.to_string().contains("format version 2"), "{error}");
+    assert!(error.to_string().contains("format version 3"), "{error}");
     assert!(error.to_string().contains("upgrade Patinox"), "{error}");
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use patinox::agent::Runner;
+use patinox::agent::{Conversation, Runner};
 use patinox::error::{NetworkError, NetworkErrorKind};
 use patinox::model::retry::{RetryModel, RetryPolicy};
 use patinox::model::scripted::ScriptedModel;
@@ -132,7 +132,8 @@ fn runner(record_content: bool) -> Runner {
     let model = ScriptedModel::new([
         ScriptedModel::call("get_weather", r#"{"city":"Paris"}"#)
             .with_usage(Usage::new(20, 5))
-            .with_model("test-2025"),
+            .with_model("test-2025")
+            .with_id("resp-1"),
         CompletionResponse::text("Sunny, 18 °C.").with_usage(Usage::new(30, 7)),
     ]);
     Runner::builder(model)
@@ -180,6 +181,9 @@ async fn a_run_with_a_tool_call_has_one_agent_span_with_chat_and_tool_children()
     }
     let (first, second) = (&chats[0].1, &chats[1].1);
     assert_eq!(first.field("gen_ai.response.model"), Some("test-2025"));
+    assert_eq!(first.field("gen_ai.response.id"), Some("resp-1"));
+    assert_eq!(second.field("gen_ai.response.id"), None);
+    assert_eq!(agent.field("gen_ai.conversation.id"), None);
     assert_eq!(
         first.field("gen_ai.response.finish_reasons"),
         Some("tool_calls")
@@ -337,4 +341,17 @@ async fn a_streamed_run_has_the_same_spans() {
         chats[1].1.field("gen_ai.response.finish_reasons"),
         Some("stop")
     );
+}
+
+#[tokio::test]
+async fn the_runs_of_a_conversation_carry_its_id() {
+    let runner = runner(false);
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _default = tracing::subscriber::set_default(subscriber);
+    let mut chat = Conversation::with_runner(&runner).with_id("chat-42");
+    chat.run("Weather in Paris?").await.unwrap();
+
+    let (_, agent) = capture.only("invoke_agent");
+    assert_eq!(agent.field("gen_ai.conversation.id"), Some("chat-42"));
 }

@@ -242,7 +242,6 @@ async fn faulty_streams_end_in_a_typed_error() {
 
 /// A streamed answer larger than the response cap must fail like a plain one.
 #[tokio::test]
-#[ignore = "streams are not capped yet (docs/reliability.md, open findings)"]
 async fn oversized_streams_are_capped() {
     for wire in [Wire::OpenAi, Wire::Anthropic] {
         let fault = Fault::oversized().bytes(4 * MAX_RESPONSE_BYTES);

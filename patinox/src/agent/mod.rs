@@ -27,7 +27,11 @@
 //! Each model call and tool call goes through a [`StepExecutor`] (the step
 //! seam, identified by a [`StepId`]): the default runs the step; a journal, a
 //! recorder or a test can stand in for it. Between turns a run is a
-//! [`RunState`], plain serializable data.
+//! [`RunState`], plain serializable data. Every run has a [`RunId`] (given in
+//! [`RunOptions::run_id`], or fresh), and every tool call an
+//! [`IdempotencyKey`] derived from it; a durable run
+//! ([`RunOptions::durable`], see [`durable`](crate::durable)) resumes from its
+//! journal after a crash.
 //!
 //! # Conversations
 //!
@@ -198,8 +202,8 @@ pub use conversation::{
 pub use handle::{AgentHandle, CanRun, CanStart, Created, Output, Runnable, Started, Stopped};
 pub use history::HistoryPolicy;
 pub use run::{
-    ModelStep, RunEvent, RunOptions, RunState, RunStream, StepExecutor, StepId, ToolOutcome,
-    ToolStep, UsageLimits,
+    IdempotencyKey, ModelStep, RunEvent, RunId, RunOptions, RunState, RunStream, StepExecutor,
+    StepId, ToolOutcome, ToolStep, UsageLimits,
 };
 pub use runner::{
     DEFAULT_MAX_TURNS, DEFAULT_OUTPUT_RETRIES, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_TOOL_TIMEOUT,

@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 
 use super::structured::{Text, response_format};
 use super::{Agent, Health, RunResult, Runnable, StepExecutor, ToolSource, UsageLimits};
+use crate::config::PatinoxConfig;
 use crate::error::{ConfigurationError, ExecutionErrorKind, PatinoxError, Result};
 use crate::memory::ResourceRegistry;
 use crate::model::{LanguageModel, ModelSettings, ResponseFormat};
@@ -96,15 +97,18 @@ pub struct RunnerBuilder {
     tool_sources: Vec<Arc<dyn ToolSource>>,
     validators: Vec<Arc<dyn Validator>>,
     monitors: Vec<Arc<dyn Monitor>>,
-    max_turns: u32,
-    tool_timeout: Duration,
+    // `None`: not set in code, taken from the configuration at `build`.
+    max_turns: Option<u32>,
+    tool_timeout: Option<Duration>,
+    limits: Option<UsageLimits>,
+    record_content: Option<bool>,
+    /// The configuration given in code; `None`: loaded at `build` if needed.
+    config: Option<Configured>,
     settings: ModelSettings,
     context: RunContext,
-    limits: UsageLimits,
     steps: Option<Arc<dyn StepExecutor>>,
     output_format: Option<Result<ResponseFormat>>,
     output_retries: u32,
-    record_content: bool,
     resources: Option<Arc<ResourceRegistry>>,
     shutdown_deadline: Duration,
 }
@@ -122,6 +126,12 @@ impl Runner {
     /// Starts building a runner around `model`. A model that is already an
     /// `Arc<dyn LanguageModel>` (as [`from_env`](crate::model::from_env)
     /// returns) is shared as it is, not wrapped again.
+    ///
+    /// The turn limit, the tool timeout, the usage limits and whether spans
+    /// record content come from the configuration ([`PatinoxConfig`]:
+    /// `agent.max_turns`, `agent.tool_timeout`, `limits.*`,
+    /// `tracing.record_content`) unless set in code, on this builder or by
+    /// `#[agent(max_turns = ..)]`; see [`RunnerBuilder::build`].
     pub fn builder(model: impl LanguageModel + 'static) -> RunnerBuilder {
         RunnerBuilder {
             name: "agent".to_owned(),
@@ -131,15 +141,16 @@ impl Runner {
             tool_sources: Vec::new(),
             validators: Vec::new(),
             monitors: Vec::new(),
-            max_turns: DEFAULT_MAX_TURNS,
-            tool_timeout: DEFAULT_TOOL_TIMEOUT,
+            max_turns: None,
+            tool_timeout: None,
+            limits: None,
+            record_content: None,
+            config: None,
             settings: ModelSettings::default(),
             context: RunContext::empty(),
-            limits: UsageLimits::default(),
             steps: None,
             output_format: None,
             output_retries: DEFAULT_OUTPUT_RETRIES,
-            record_content: false,
             resources: None,
             shutdown_deadline: DEFAULT_SHUTDOWN_DEADLINE,
         }
@@ -265,15 +276,17 @@ impl RunnerBuilder {
         self
     }
 
-    /// The turn limit (default [`DEFAULT_MAX_TURNS`]); must be at least 1.
+    /// The turn limit, instead of the configuration's `agent.max_turns`
+    /// (default [`DEFAULT_MAX_TURNS`]); must be at least 1.
     pub fn max_turns(mut self, max_turns: u32) -> Self {
-        self.max_turns = max_turns;
+        self.max_turns = Some(max_turns);
         self
     }
 
-    /// How long one tool call may take (default [`DEFAULT_TOOL_TIMEOUT`]).
+    /// How long one tool call may take, instead of the configuration's
+    /// `agent.tool_timeout` (default [`DEFAULT_TOOL_TIMEOUT`]).
     pub fn tool_timeout(mut self, timeout: Duration) -> Self {
-        self.tool_timeout = timeout;
+        self.tool_timeout = Some(timeout);
         self
     }
 
@@ -283,10 +296,31 @@ impl RunnerBuilder {
         self
     }
 
-    /// Limits of every run (default: none); a run's
+    /// Limits of every run, instead of the configuration's `limits.*`
+    /// (default: none); a run's
     /// [`RunOptions::limits`](super::RunOptions::limits) replace them.
     pub fn limits(mut self, limits: UsageLimits) -> Self {
-        self.limits = limits;
+        self.limits = Some(limits);
+        self
+    }
+
+    /// Takes the settings not set in code from `config` rather than from
+    /// [`PatinoxConfig::load`] at [`build`](Self::build).
+    ///
+    /// ```
+    /// use patinox::agent::Runner;
+    /// use patinox::config::ConfigLoader;
+    /// use patinox::model::offline::OfflineModel;
+    ///
+    /// let config = ConfigLoader::new().no_file().env([("PATINOX_AGENT_MAX_TURNS", "3")]).load()?;
+    /// let runner = Runner::builder(OfflineModel::new()).config(&config).build()?;
+    /// assert_eq!(runner.max_turns(), 3);
+    /// let runner = Runner::builder(OfflineModel::new()).config(&config).max_turns(5).build()?;
+    /// assert_eq!(runner.max_turns(), 5); // set in code: wins
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    pub fn config(mut self, config: &PatinoxConfig) -> Self {
+        self.config = Some(Configured::from(config));
         self
     }
 
@@ -315,24 +349,11 @@ impl RunnerBuilder {
     }
 
     /// Whether the run's spans record message content: the messages sent and
-    /// answered, tool arguments and results (default `false`: they may hold
-    /// personal data). Feed it from the configuration's
-    /// `tracing.record_content` ([`TracingSettings`](crate::config::TracingSettings)).
-    ///
-    /// ```
-    /// use patinox::agent::Runner;
-    /// use patinox::config::PatinoxConfig;
-    /// use patinox::model::offline::OfflineModel;
-    ///
-    /// let config = PatinoxConfig::default();
-    /// let runner = Runner::builder(OfflineModel::new())
-    ///     .record_content(config.tracing.record_content)
-    ///     .build()?;
-    /// # let _ = runner;
-    /// # Ok::<(), patinox::PatinoxError>(())
-    /// ```
+    /// answered, tool arguments and results, instead of the configuration's
+    /// `tracing.record_content` ([`TracingSettings`](crate::config::TracingSettings);
+    /// default `false`: they may hold personal data).
     pub fn record_content(mut self, record: bool) -> Self {
-        self.record_content = record;
+        self.record_content = Some(record);
         self
     }
 
@@ -376,13 +397,28 @@ impl RunnerBuilder {
         self
     }
 
-    /// Builds the runner.
+    /// Builds the runner. The settings not set in code are taken from the
+    /// configuration given to [`config`](Self::config), else from
+    /// [`PatinoxConfig::load`] (`patinox.toml`, `PATINOX_*` variables),
+    /// read here, once.
     ///
     /// # Errors
     /// A [`PatinoxError::Configuration`] if `max_turns` is 0 or two tools share
-    /// a name; the error of an output schema that could not be serialized.
+    /// a name, or for a bad configuration value (naming the key and where it
+    /// came from); the error of an output schema that could not be serialized.
     pub fn build(self) -> Result<Runner> {
-        if self.max_turns == 0 {
+        let all_set = self.max_turns.is_some()
+            && self.tool_timeout.is_some()
+            && self.limits.is_some()
+            && self.record_content.is_some();
+        let configured = match self.config {
+            Some(configured) => configured,
+            // Nothing to take from a file or the environment.
+            None if all_set => Configured::from(&PatinoxConfig::default()),
+            None => Configured::from(&PatinoxConfig::load()?),
+        };
+        let max_turns = self.max_turns.unwrap_or(configured.max_turns);
+        if max_turns == 0 {
             return Err(ConfigurationError::new("`max_turns` must be at least 1")
                 .with_key("max_turns")
                 .into());
@@ -400,19 +436,49 @@ impl RunnerBuilder {
             tool_sources: self.tool_sources,
             validators: self.validators,
             monitors: self.monitors,
-            max_turns: self.max_turns,
-            tool_timeout: self.tool_timeout,
+            max_turns,
+            tool_timeout: self.tool_timeout.unwrap_or(configured.tool_timeout),
             settings: self.settings,
             context: self.context,
-            limits: self.limits,
+            limits: self.limits.unwrap_or(configured.limits),
             steps: self.steps,
             output_format: self.output_format.transpose()?,
             output_retries: self.output_retries,
-            record_content: self.record_content,
+            record_content: self.record_content.unwrap_or(configured.record_content),
             resources: self.resources,
             shutdown_deadline: self.shutdown_deadline,
             state: AtomicU8::new(CREATED),
         })
+    }
+}
+
+/// The settings a runner takes from the configuration when code leaves them
+/// unset.
+#[derive(Debug, Clone)]
+struct Configured {
+    max_turns: u32,
+    tool_timeout: Duration,
+    limits: UsageLimits,
+    record_content: bool,
+}
+
+impl From<&PatinoxConfig> for Configured {
+    fn from(config: &PatinoxConfig) -> Self {
+        let limits = &config.limits;
+        let run_limits = UsageLimits {
+            requests: limits.requests.map(u64::from),
+            input_tokens: limits.input_tokens,
+            output_tokens: limits.output_tokens,
+            total_tokens: limits.total_tokens,
+            tool_calls: limits.tool_calls.map(u64::from),
+            deadline: limits.deadline,
+        };
+        Self {
+            max_turns: config.agent.max_turns,
+            tool_timeout: config.agent.tool_timeout,
+            limits: run_limits,
+            record_content: config.tracing.record_content,
+        }
     }
 }
 

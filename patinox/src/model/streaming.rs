@@ -33,17 +33,29 @@ struct State<P> {
     decoder: SseDecoder,
     parser: P,
     pending: Pending,
-    idle_timeout: Duration,
+    limits: StreamLimits,
+    /// Bytes of the body received so far.
+    received: usize,
     /// Redacted from errors: a provider may echo the key in an error event.
     key: Option<SecretString>,
 }
 
-/// Streams `response` through `parser`. Each chunk must arrive within
-/// `idle_timeout`; `key` is redacted from every error.
+/// The bounds of one stream.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StreamLimits {
+    /// Each chunk must arrive within this time of the previous one.
+    pub(crate) idle_timeout: Duration,
+    /// The whole body may not be larger: counted as chunks arrive, so a
+    /// stream that would exceed it ends before it is buffered.
+    pub(crate) max_bytes: usize,
+}
+
+/// Streams `response` through `parser`, within `limits`; `key` is redacted
+/// from every error.
 pub(crate) fn event_stream<P: StreamParser>(
     response: reqwest::Response,
     parser: P,
-    idle_timeout: Duration,
+    limits: StreamLimits,
     key: Option<SecretString>,
 ) -> ResponseStream {
     let state = State {
@@ -51,7 +63,8 @@ pub(crate) fn event_stream<P: StreamParser>(
         decoder: SseDecoder::new(),
         parser,
         pending: VecDeque::new(),
-        idle_timeout,
+        limits,
+        received: 0,
         key,
     };
     Box::pin(futures_util::stream::unfold(state, next_item))
@@ -70,17 +83,27 @@ async fn next_item<P: StreamParser>(
             let item = item.map_err(|error| redact_error(error, state.key.as_ref()));
             return Some((item, state));
         }
-        let idle_timeout = state.idle_timeout;
+        let StreamLimits {
+            idle_timeout,
+            max_bytes,
+        } = state.limits;
         let State {
             response,
             decoder,
             parser,
             pending,
+            received,
             ..
         } = &mut state;
         let response = response.as_mut()?;
         match tokio::time::timeout(idle_timeout, response.chunk()).await {
-            Ok(Ok(Some(chunk))) => decoder.feed(&chunk, |event| parser.on_event(event, pending)),
+            Ok(Ok(Some(chunk))) if chunk.len() > max_bytes - *received => {
+                pending.push_back(Err(too_large(max_bytes)));
+            }
+            Ok(Ok(Some(chunk))) => {
+                *received += chunk.len();
+                decoder.feed(&chunk, |event| parser.on_event(event, pending));
+            }
             Ok(Ok(None)) => {
                 let complete_events = pending.len();
                 decoder.finish(|event| parser.on_event(event, pending));
@@ -104,6 +127,15 @@ async fn next_item<P: StreamParser>(
             .into())),
         }
     }
+}
+
+/// The error for a response body larger than `cap`, streamed or not.
+pub(crate) fn too_large(cap: usize) -> PatinoxError {
+    NetworkError::new(
+        NetworkErrorKind::ResponseTooLarge,
+        format!("response body exceeds the {cap}-byte limit"),
+    )
+    .into()
 }
 
 /// A body error in the middle of a stream means the connection broke.

@@ -357,6 +357,7 @@ impl ResponseFormat {
     }
 
     /// The request in words, for a model without native structured output.
+    #[cfg(feature = "chat-completions")]
     pub(crate) fn prompt_instructions(&self) -> String {
         format!(
             "Give your final answer as a single JSON value, with no other text, \
@@ -408,20 +409,31 @@ impl<'a> CompletionRequest<'a> {
 }
 
 /// The model's answer to one request.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It serializes (as Patinox's own JSON, not a provider's wire format), so
+/// that a journal can record it and replay it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CompletionResponse {
     /// The text of the answer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// The tools the model asked to call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<ToolCall>,
     /// Why the model stopped.
     pub finish_reason: FinishReason,
     /// Tokens used.
+    #[serde(default)]
     pub usage: Usage,
     /// The model that answered, as the provider names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// The provider's id of this response (OpenAI's and Anthropic's `id`),
+    /// recorded as `gen_ai.response.id` on the `chat` span.
+    pub id: Option<String>,
     /// The model's refusal explanation, when it declined to answer (OpenAI `refusal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
 }
 
@@ -434,6 +446,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::Stop,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -446,6 +459,7 @@ impl CompletionResponse {
             finish_reason: FinishReason::ToolCalls,
             usage: Usage::default(),
             model: None,
+            id: None,
             refusal: None,
         }
     }
@@ -461,6 +475,13 @@ impl CompletionResponse {
     #[must_use]
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
+        self
+    }
+
+    /// Sets the provider's response id.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
         self
     }
 

@@ -1,9 +1,11 @@
 //! Conversations: the history of one conversation kept across runs.
 
+mod id;
 mod limits;
 mod saved;
 mod stream;
 mod v1;
+mod v2;
 
 use std::fmt;
 use std::sync::Arc;
@@ -43,6 +45,10 @@ pub const DEFAULT_TOKEN_BUDGET: u64 = 32_000;
 /// conversation or a finished run with [`restore`](Self::restore). It saves
 /// to JSON with [`to_json`](Self::to_json); see [`SavedConversation`].
 ///
+/// Each conversation has an [`id`](Self::id), random unless set with
+/// [`with_id`](Self::with_id) and kept when saved; the `invoke_agent` span of
+/// each of its runs carries it as `gen_ai.conversation.id`.
+///
 /// ```
 /// use patinox::agent::{AgentHandle, Conversation, Runner, SavedConversation};
 /// use patinox::model::{CompletionResponse, Message, scripted::ScriptedModel};
@@ -72,6 +78,8 @@ pub const DEFAULT_TOKEN_BUDGET: u64 = 32_000;
 /// ```
 pub struct Conversation<'a, A: Runnable = Runner> {
     agent: &'a A,
+    /// Shared with each run's options for its span, without a copy.
+    id: Arc<str>,
     transcript: Transcript,
     metadata: Map<String, Value>,
     policy: Arc<dyn HistoryPolicy>,
@@ -82,6 +90,7 @@ pub struct Conversation<'a, A: Runnable = Runner> {
 impl<A: Runnable> fmt::Debug for Conversation<'_, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Conversation")
+            .field("id", &self.id)
             .field("messages", &self.transcript.messages.len())
             .field("usage", &self.transcript.usage)
             .field("runs", &self.transcript.runs)
@@ -99,6 +108,7 @@ impl<'a, A: Runnable> Conversation<'a, A> {
     fn over(agent: &'a A) -> Self {
         Self {
             agent,
+            id: id::fresh().into(),
             transcript: Transcript::default(),
             metadata: Map::new(),
             policy: Arc::new(TokenBudget::new(DEFAULT_TOKEN_BUDGET)),
@@ -108,11 +118,12 @@ impl<'a, A: Runnable> Conversation<'a, A> {
     }
 
     /// Continues `saved` — a [`SavedConversation`], or a finished run's
-    /// [`RunResult`] — instead of starting empty: its messages, usage, runs
-    /// and metadata become this conversation's.
+    /// [`RunResult`] — instead of starting empty: its id, messages, usage,
+    /// runs and metadata become this conversation's.
     #[must_use]
     pub fn restore(mut self, saved: impl Into<SavedConversation>) -> Self {
         let saved = saved.into();
+        self.id = saved.id.into();
         self.transcript = Transcript {
             messages: saved.messages,
             usage: saved.usage,
@@ -120,6 +131,30 @@ impl<'a, A: Runnable> Conversation<'a, A> {
         };
         self.metadata = saved.metadata;
         self
+    }
+
+    /// Names the conversation `id` (e.g. the id of a chat session in the
+    /// application) instead of a random one.
+    ///
+    /// ```
+    /// use patinox::agent::{Conversation, Runner};
+    /// use patinox::model::offline::OfflineModel;
+    ///
+    /// let runner = Runner::builder(OfflineModel::new()).build()?;
+    /// let chat = Conversation::with_runner(&runner).with_id("session-42");
+    /// assert_eq!(chat.id(), "session-42");
+    /// assert_eq!(chat.to_saved().id, "session-42");
+    /// # Ok::<(), patinox::PatinoxError>(())
+    /// ```
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into().into();
+        self
+    }
+
+    /// The conversation's id.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// Chooses what part of the history each request sends (default: a
@@ -224,12 +259,13 @@ impl<'a, A: Runnable> Conversation<'a, A> {
             usage,
             runs,
         } = &self.transcript;
-        saved::write_json(messages, usage, *runs, &self.metadata)
+        saved::write_json(&self.id, messages, usage, *runs, &self.metadata)
     }
 
     /// A copy of the conversation as data.
     pub fn to_saved(&self) -> SavedConversation {
         let mut saved = SavedConversation::from_messages(self.transcript.messages.iter().cloned());
+        self.id.as_ref().clone_into(&mut saved.id);
         saved.usage = self.transcript.usage;
         saved.runs = self.transcript.runs;
         saved.metadata.clone_from(&self.metadata);
@@ -245,7 +281,8 @@ impl<'a, A: Runnable> Conversation<'a, A> {
         let options = RunOptions::default()
             .history(self.transcript.messages.clone())
             .history_policy(Arc::clone(&metered) as Arc<dyn HistoryPolicy>)
-            .limits(allowance.run_limits());
+            .limits(allowance.run_limits())
+            .conversation_id(Arc::clone(&self.id));
         Ok((options, metered, allowance))
     }
 

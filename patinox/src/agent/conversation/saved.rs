@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::v1;
+use super::{id, v1, v2};
 use crate::agent::RunResult;
 use crate::error::{Result, ValidationError};
 use crate::model::{Message, Usage};
@@ -13,7 +13,7 @@ use crate::model::{Message, Usage};
 /// Every later version of Patinox reads the conversations saved by earlier
 /// ones; a file with a higher version than the reader knows is refused with
 /// an error rather than misread.
-pub const CONVERSATION_FORMAT_VERSION: u32 = v1::VERSION;
+pub const CONVERSATION_FORMAT_VERSION: u32 = v2::VERSION;
 
 /// A conversation as data: what is saved to JSON and resumed.
 ///
@@ -33,27 +33,32 @@ pub const CONVERSATION_FORMAT_VERSION: u32 = v1::VERSION;
 /// saved.metadata.insert("user".into(), "ada".into());
 ///
 /// let json = saved.to_json()?;
-/// assert!(json.starts_with(r#"{"format_version":1,"#));
+/// assert!(json.starts_with(r#"{"format_version":2,"id":"#));
 /// let loaded = SavedConversation::from_json(&json)?;
 /// assert_eq!(loaded, saved);
 /// assert_eq!(loaded.messages.len(), 2);
 /// # Ok::<(), patinox::PatinoxError>(())
 /// ```
 ///
-/// The JSON has this shape (format version 1):
+/// The JSON has this shape (format version 2; version 1 had no `id`, and
+/// a conversation read from it gets a fresh one):
 ///
 /// ```json
 /// {
-///   "format_version": 1,
+///   "format_version": 2,
+///   "id": "6f1c2e3a-8d4b-4c5e-9f60-7a8b9c0d1e2f",
 ///   "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
 ///   "usage": {"input_tokens": 12, "output_tokens": 3, "cached_input_tokens": 0, "reasoning_tokens": 0, "requests": 1},
 ///   "runs": 1,
 ///   "metadata": {"user": "ada"}
 /// }
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SavedConversation {
+    /// The conversation's id: random (UUID v4 text) unless set; traces of
+    /// its runs carry it as `gen_ai.conversation.id`.
+    pub id: String,
     /// The conversation, oldest first, without the agent's instructions.
     pub messages: Vec<Message>,
     /// Tokens and requests used by all its runs.
@@ -62,6 +67,19 @@ pub struct SavedConversation {
     pub runs: u32,
     /// Anything the application keeps with the conversation (a title, a user id).
     pub metadata: Map<String, Value>,
+}
+
+impl Default for SavedConversation {
+    /// An empty conversation with a fresh id.
+    fn default() -> Self {
+        Self {
+            id: id::fresh(),
+            messages: Vec::new(),
+            usage: Usage::default(),
+            runs: 0,
+            metadata: Map::new(),
+        }
+    }
 }
 
 /// The one field every version has, read first to choose the reader.
@@ -73,7 +91,7 @@ struct Version {
 impl SavedConversation {
     /// A conversation made of `messages`, as a run's
     /// [`RunResult::messages`] holds them; system messages (the
-    /// instructions) are left out.
+    /// instructions) are left out; its id is fresh.
     pub fn from_messages(messages: impl IntoIterator<Item = Message>) -> Self {
         Self {
             messages: without_instructions(messages),
@@ -88,7 +106,13 @@ impl SavedConversation {
     /// metadata value cannot be written as JSON (this does not happen with
     /// values built from JSON).
     pub fn to_json(&self) -> Result<String> {
-        write_json(&self.messages, &self.usage, self.runs, &self.metadata)
+        write_json(
+            &self.id,
+            &self.messages,
+            &self.usage,
+            self.runs,
+            &self.metadata,
+        )
     }
 
     /// Reads a conversation saved by [`to_json`](Self::to_json), by this
@@ -113,7 +137,8 @@ impl SavedConversation {
             }
         })?;
         match version.format_version {
-            v1::VERSION => read_v1(json),
+            v1::VERSION => read(json, v1::VERSION, v1::Read::into_saved),
+            v2::VERSION => read(json, v2::VERSION, v2::Read::into_saved),
             newer if newer > CONVERSATION_FORMAT_VERSION => Err(ValidationError::new(format!(
                 "this conversation was saved in format version {newer}, but this version of \
                  Patinox reads versions 1 to {CONVERSATION_FORMAT_VERSION}: upgrade Patinox to \
@@ -131,14 +156,14 @@ impl SavedConversation {
 }
 
 impl<T> From<RunResult<T>> for SavedConversation {
-    /// The conversation of one finished run: its messages (without the
-    /// instructions) and its usage.
+    /// The conversation of one finished run, with a fresh id: its messages
+    /// (without the instructions) and its usage.
     fn from(result: RunResult<T>) -> Self {
         Self {
             messages: without_instructions(result.messages),
             usage: result.usage,
             runs: 1,
-            metadata: Map::new(),
+            ..Self::default()
         }
     }
 }
@@ -151,22 +176,28 @@ fn without_instructions(messages: impl IntoIterator<Item = Message>) -> Vec<Mess
 }
 
 pub(super) fn write_json(
+    id: &str,
     messages: &[Message],
     usage: &Usage,
     runs: u32,
     metadata: &Map<String, Value>,
 ) -> Result<String> {
-    Ok(serde_json::to_string(&v1::Write::new(
-        messages, usage, runs, metadata,
+    Ok(serde_json::to_string(&v2::Write::new(
+        id, messages, usage, runs, metadata,
     ))?)
 }
 
-fn read_v1(json: &str) -> Result<SavedConversation> {
-    let read: v1::Read = serde_json::from_str(json).map_err(|err| {
+/// Reads `json` as format `version` with that format's reader.
+fn read<R: serde::de::DeserializeOwned>(
+    json: &str,
+    version: u32,
+    into_saved: fn(R) -> Result<SavedConversation>,
+) -> Result<SavedConversation> {
+    let read: R = serde_json::from_str(json).map_err(|err| {
         ValidationError::new(format!(
-            "not a saved conversation of format version 1: {err}"
+            "not a saved conversation of format version {version}: {err}"
         ))
         .with_source(err)
     })?;
-    read.into_saved()
+    into_saved(read)
 }

@@ -3,7 +3,8 @@
 //! The format has its own types rather than the serde derives of
 //! [`Message`] and [`Usage`], so that changing those types cannot change
 //! what a saved file means; a new format gets a module beside this one and
-//! this one keeps reading old files.
+//! this one keeps reading old files. Version 2 ([`super::v2`]) adds the
+//! conversation's id and keeps these messages and usage as they are.
 
 use std::ops::Not;
 
@@ -18,36 +19,10 @@ use crate::model::{Message, ToolCall, Usage};
 /// The number of this format.
 pub(super) const VERSION: u32 = 1;
 
-/// A conversation in format 1, borrowed for writing.
-#[derive(Serialize)]
-pub(super) struct Write<'a> {
-    format_version: u32,
-    messages: Vec<WriteMessage<'a>>,
-    usage: UsageV1,
-    runs: u32,
-    metadata: &'a Map<String, Value>,
-}
-
-impl<'a> Write<'a> {
-    pub(super) fn new(
-        messages: &'a [Message],
-        usage: &Usage,
-        runs: u32,
-        metadata: &'a Map<String, Value>,
-    ) -> Self {
-        Self {
-            format_version: VERSION,
-            messages: messages.iter().map(WriteMessage::from).collect(),
-            usage: UsageV1::from(usage),
-            runs,
-            metadata,
-        }
-    }
-}
-
+/// A message, borrowed for writing (formats 1 and 2).
 #[derive(Serialize)]
 #[serde(tag = "role", rename_all = "snake_case")]
-enum WriteMessage<'a> {
+pub(super) enum WriteMessage<'a> {
     System {
         content: &'a str,
     },
@@ -106,7 +81,7 @@ impl<'a> From<&'a Message> for WriteMessage<'a> {
 /// A tool call, borrowed (`S` = `&str`, `A` = `&RawValue`) or owned.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ToolCallV1<S, A> {
+pub(super) struct ToolCallV1<S, A> {
     id: S,
     name: S,
     arguments: A,
@@ -127,19 +102,25 @@ pub(super) struct Read {
 
 impl Read {
     pub(super) fn into_saved(self) -> Result<SavedConversation> {
-        let messages = self
-            .messages
-            .into_iter()
-            .enumerate()
-            .map(|(index, message)| message.into_message(index))
-            .collect::<Result<_>>()?;
+        let messages = messages(self.messages)?;
         Ok(SavedConversation {
+            // Format 1 had no ids: the conversation gets one now, kept from
+            // its next save on.
+            id: super::id::fresh(),
             messages,
             usage: self.usage.into(),
             runs: self.runs,
             metadata: self.metadata,
         })
     }
+}
+
+/// The messages of a saved conversation (formats 1 and 2), checked per role.
+pub(super) fn messages(read: Vec<ReadMessage>) -> Result<Vec<Message>> {
+    read.into_iter()
+        .enumerate()
+        .map(|(index, message)| message.into_message(index))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -156,7 +137,7 @@ enum Role {
 /// calls, which raw JSON values cannot pass through.)
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReadMessage {
+pub(super) struct ReadMessage {
     role: Role,
     #[serde(default)]
     content: Option<String>,
@@ -237,10 +218,10 @@ fn field_error(index: usize, field: &str, problem: &str) -> ValidationError {
     .with_field(format!("messages[{index}].{field}"))
 }
 
-/// Usage in format 1; a field missing from a file counts zero.
+/// Usage in formats 1 and 2; a field missing from a file counts zero.
 #[derive(Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct UsageV1 {
+pub(super) struct UsageV1 {
     input_tokens: u64,
     output_tokens: u64,
     cached_input_tokens: u64,

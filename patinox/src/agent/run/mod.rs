@@ -7,6 +7,7 @@
 //! ([`StepExecutor`]); the state between turns is a [`RunState`].
 
 mod events;
+mod identity;
 mod options;
 mod spans;
 mod state;
@@ -14,12 +15,14 @@ mod step;
 mod turns;
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 pub use events::{RunEvent, RunStream, ToolOutcome};
+pub use identity::{IdempotencyKey, RunId};
 pub use options::{RunOptions, UsageLimits};
 pub use state::RunState;
 pub use step::{ModelStep, StepExecutor, StepId, ToolStep};
@@ -176,8 +179,18 @@ impl Runner {
             policy: options.history_policy.as_deref(),
             steps: options.steps.as_deref().or(self.steps.as_deref()),
             sink,
+            // Generated on first use: a run without tool calls never needs one.
+            run_id: options
+                .run_id
+                .clone()
+                .map(OnceLock::from)
+                .unwrap_or_default(),
         };
-        let span = spans::invoke_agent(&self.name, self.model.id());
+        let span = spans::invoke_agent(
+            &self.name,
+            self.model.id(),
+            options.conversation_id.as_deref(),
+        );
         let run = turns.drive::<F>(input, &options.history);
         let result = bounded(run.instrument(span.clone()), limits.deadline, &options).await;
         match &result {

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use super::identity::RunId;
 use super::state::RunState;
 use super::step::StepExecutor;
 use crate::agent::HistoryPolicy;
+use crate::durable::Journal;
 use crate::error::{ExecutionErrorKind, PatinoxError, Result, UsageLimit};
 use crate::model::Message;
 
@@ -35,6 +37,8 @@ pub struct RunOptions {
     pub(crate) limits: Option<UsageLimits>,
     pub(crate) cancel: Option<CancellationToken>,
     pub(crate) steps: Option<Arc<dyn StepExecutor>>,
+    pub(crate) run_id: Option<RunId>,
+    pub(crate) conversation_id: Option<Arc<str>>,
 }
 
 impl fmt::Debug for RunOptions {
@@ -45,6 +49,8 @@ impl fmt::Debug for RunOptions {
             .field("limits", &self.limits)
             .field("cancel", &self.cancel)
             .field("steps", &self.steps.is_some())
+            .field("run_id", &self.run_id)
+            .field("conversation_id", &self.conversation_id)
             .finish()
     }
 }
@@ -85,6 +91,34 @@ impl RunOptions {
     /// [`RunnerBuilder::step_executor`]: crate::agent::RunnerBuilder::step_executor
     pub fn step_executor(mut self, steps: Arc<dyn StepExecutor>) -> Self {
         self.steps = Some(steps);
+        self
+    }
+
+    /// Names the run (default: a fresh [`RunId`]). Tools see it in their
+    /// [`RunContext`](crate::tool::RunContext), and each tool call's
+    /// [`IdempotencyKey`](crate::agent::IdempotencyKey) derives from it, so a
+    /// run resumed under the same id gives its calls the same keys.
+    pub fn run_id(mut self, run_id: RunId) -> Self {
+        self.run_id = Some(run_id);
+        self
+    }
+
+    /// Makes the run durable: each completed step is recorded in `journal`
+    /// before the run goes on, and the steps it already recorded are replayed
+    /// instead of run again. The run takes the journal's [`RunId`] and runs
+    /// its steps through it instead of any other step executor. See
+    /// [`patinox::durable`](crate::durable).
+    pub fn durable(self, journal: Journal) -> Self {
+        let run_id = journal.run_id().clone();
+        self.step_executor(Arc::new(journal)).run_id(run_id)
+    }
+
+    /// The conversation this run belongs to, recorded as
+    /// `gen_ai.conversation.id` on its `invoke_agent` span.
+    /// [`Conversation`](crate::agent::Conversation) sets it to its
+    /// [`id`](crate::agent::Conversation::id).
+    pub fn conversation_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.conversation_id = Some(id.into());
         self
     }
 }

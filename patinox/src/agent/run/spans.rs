@@ -22,8 +22,9 @@ use tracing::{Span, info_span};
 use crate::error::PatinoxError;
 use crate::model::{CompletionResponse, FinishReason, Message, ModelId, ToolCall, Usage};
 
-/// The span of one run of the agent `agent` on `model`.
-pub(super) fn invoke_agent(agent: &str, model: &ModelId) -> Span {
+/// The span of one run of the agent `agent` on `model`, in the conversation
+/// `conversation` if it belongs to one.
+pub(super) fn invoke_agent(agent: &str, model: &ModelId, conversation: Option<&str>) -> Span {
     let span = info_span!(
         target: "patinox::gen_ai",
         "invoke_agent",
@@ -33,7 +34,7 @@ pub(super) fn invoke_agent(agent: &str, model: &ModelId) -> Span {
         gen_ai.agent.name = agent,
         gen_ai.provider.name = model.provider(),
         gen_ai.request.model = model.model(),
-        gen_ai.conversation.id = Empty,
+        gen_ai.conversation.id = conversation,
         gen_ai.usage.input_tokens = Empty,
         gen_ai.usage.output_tokens = Empty,
         gen_ai.input.messages = Empty,
@@ -57,6 +58,7 @@ pub(super) fn chat(model: &ModelId) -> Span {
         gen_ai.provider.name = model.provider(),
         gen_ai.request.model = model.model(),
         gen_ai.response.model = Empty,
+        gen_ai.response.id = Empty,
         gen_ai.response.finish_reasons = Empty,
         gen_ai.usage.input_tokens = Empty,
         gen_ai.usage.output_tokens = Empty,
@@ -120,6 +122,9 @@ pub(super) fn response(span: &Span, response: &CompletionResponse, record_conten
     if let Some(model) = &response.model {
         span.record("gen_ai.response.model", model.as_str());
     }
+    if let Some(id) = &response.id {
+        span.record("gen_ai.response.id", id.as_str());
+    }
     span.record(
         "gen_ai.response.finish_reasons",
         finish_reason(&response.finish_reason),
@@ -138,10 +143,12 @@ pub(super) fn response(span: &Span, response: &CompletionResponse, record_conten
     }
 }
 
-/// Records token counts.
+/// Records token counts, as `i64`: exporters write a `u64` field as text
+/// (OpenTelemetry attributes have no unsigned integers).
 pub(super) fn usage(span: &Span, usage: &Usage) {
-    span.record("gen_ai.usage.input_tokens", usage.input_tokens);
-    span.record("gen_ai.usage.output_tokens", usage.output_tokens);
+    let signed = |count: u64| i64::try_from(count).unwrap_or(i64::MAX);
+    span.record("gen_ai.usage.input_tokens", signed(usage.input_tokens));
+    span.record("gen_ai.usage.output_tokens", signed(usage.output_tokens));
 }
 
 /// Records `messages` as JSON under `field`, when content is recorded.
@@ -151,6 +158,36 @@ pub(super) fn messages(span: &Span, field: &'static str, messages: &[Message]) {
     }
     if let Ok(json) = serde_json::to_string(messages) {
         span.record(field, json);
+    }
+}
+
+/// A model call's start, for the `gen_ai.client.*` histograms: empty unless
+/// the `otel` feature is on and an exporter is installed
+/// ([`crate::otel`]), so that without them measuring costs nothing.
+pub(super) struct ChatClock(#[cfg(feature = "otel")] Option<crate::otel::metrics::Started>);
+
+impl ChatClock {
+    /// Starts measuring a model call.
+    pub(super) fn start() -> Self {
+        Self(
+            #[cfg(feature = "otel")]
+            crate::otel::metrics::start(),
+        )
+    }
+
+    /// Records the call's duration and tokens.
+    #[cfg_attr(not(feature = "otel"), allow(clippy::unused_self))]
+    pub(super) fn finish(
+        self,
+        model: &ModelId,
+        outcome: Result<&CompletionResponse, &PatinoxError>,
+    ) {
+        #[cfg(feature = "otel")]
+        if let Some(started) = self.0 {
+            started.record(model, outcome.map_err(error_type));
+        }
+        #[cfg(not(feature = "otel"))]
+        let _ = (model, outcome);
     }
 }
 

@@ -35,6 +35,16 @@ pub enum StepId {
     },
 }
 
+impl std::fmt::Display for StepId {
+    /// `model call of turn 2`, `tool call "call_1" of turn 1`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Model { turn } => write!(f, "model call of turn {turn}"),
+            Self::Tool { turn, call_id } => write!(f, "tool call {call_id:?} of turn {turn}"),
+        }
+    }
+}
+
 /// Performs the steps of a run. The loop hands it every model call and every
 /// tool call; the default methods run the step.
 ///
@@ -120,6 +130,16 @@ impl<'a> ModelStep<'a> {
     /// The request the model is sent.
     pub fn request(&self) -> &CompletionRequest<'a> {
         &self.request
+    }
+
+    /// Answers with `response`, recorded earlier, instead of calling the
+    /// model: a journal replaying the step. A streaming run receives the
+    /// answer's text as one delta.
+    pub fn replayed(self, response: CompletionResponse) -> CompletionResponse {
+        if let (Some(sink), Some(text)) = (self.sink, &response.content) {
+            sink.send(RunEvent::TextDelta(text.clone()));
+        }
+        response
     }
 
     /// Sends the request: streamed when the run streams (its deltas become

@@ -1,6 +1,7 @@
 //! The turns of a run: model calls, answers judged, tool calls.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use futures_util::future::join_all;
@@ -9,7 +10,7 @@ use tracing::Instrument;
 use super::events::Sink;
 use super::spans;
 use super::step::{self, ModelStep, StepExecutor, StepId, ToolStep};
-use super::{RunEvent, RunState, ToolOutcome, UsageLimits};
+use super::{RunEvent, RunId, RunState, ToolOutcome, UsageLimits};
 use crate::agent::structured::OutputFormat;
 use crate::agent::{HistoryPolicy, RunResult, Runner};
 use crate::error::{ExecutionErrorKind, PatinoxError, Result};
@@ -29,6 +30,7 @@ pub(super) struct Turns<'r> {
     pub(super) policy: Option<&'r dyn HistoryPolicy>,
     pub(super) steps: Option<&'r dyn StepExecutor>,
     pub(super) sink: Option<&'r Sink>,
+    pub(super) run_id: OnceLock<RunId>,
 }
 
 impl Turns<'_> {
@@ -123,10 +125,12 @@ impl Turns<'_> {
         if runner.record_content {
             spans::messages(&span, "gen_ai.input.messages", &sent);
         }
+        let clock = spans::ChatClock::start();
         let response = match self.steps {
             Some(steps) => steps.model_call(step).instrument(span.clone()).await,
             None => step.run().instrument(span.clone()).await,
         };
+        clock.finish(runner.model.id(), response.as_ref());
         let response = response.inspect_err(|error| spans::error(&span, error))?;
         spans::response(&span, &response, runner.record_content);
         if let Some(policy) = self.policy {
@@ -237,14 +241,25 @@ impl Turns<'_> {
     ) -> Result<()> {
         let calls = response.tool_calls.len();
         self.limits.before_tools(state, calls)?;
-        let context = self.runner.context.clone().at_turn(state.turn);
-        let results = join_all(
-            response
-                .tool_calls
-                .iter()
-                .map(|call| self.tool_call(call, &context, tools)),
-        )
-        .await;
+        let run_id = self.run_id.get_or_init(RunId::generate).clone();
+        let context = self
+            .runner
+            .context
+            .clone()
+            .at_turn(state.turn)
+            .in_run(run_id);
+        let results = match response.tool_calls.as_slice() {
+            // One call, the common case: nothing to join.
+            [call] => vec![self.tool_call(call, &context, tools).await],
+            calls => {
+                join_all(
+                    calls
+                        .iter()
+                        .map(|call| self.tool_call(call, &context, tools)),
+                )
+                .await
+            }
+        };
         state.tool_calls += calls as u64;
         state.messages.push(Message::Assistant {
             content: response.content,
@@ -310,6 +325,7 @@ impl Turns<'_> {
             });
         }
         let started = Instant::now();
+        let context = context.clone().for_call(call.id.as_str());
         let step = ToolStep {
             id: StepId::Tool {
                 turn: context.turn(),
@@ -317,7 +333,7 @@ impl Turns<'_> {
             },
             call,
             tools,
-            context,
+            context: &context,
             timeout: runner.tool_timeout,
         };
         let span = spans::execute_tool(call, runner.record_content);

@@ -34,6 +34,8 @@ struct Event<'a> {
 #[derive(Deserialize)]
 struct StartMessage<'a> {
     #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(default)]
     usage: WireUsage,
@@ -74,6 +76,7 @@ pub(crate) struct EventParser {
     closed: Vec<OpenCall>,
     usage: WireUsage,
     model: Option<String>,
+    id: Option<String>,
     stop_reason: Option<String>,
     ended: bool,
 }
@@ -86,6 +89,7 @@ impl EventParser {
             closed: Vec::new(),
             usage: WireUsage::default(),
             model: None,
+            id: None,
             stop_reason: None,
             ended: false,
         }
@@ -97,6 +101,7 @@ impl EventParser {
             "message_start" => {
                 if let Some(message) = event.message {
                     self.model = message.model.map(Cow::into_owned);
+                    self.id = message.id.map(Cow::into_owned);
                     self.usage = message.usage;
                 }
             }
@@ -228,6 +233,7 @@ impl EventParser {
         response.finish_reason = finish_reason;
         response.usage = self.usage.to_usage();
         response.model = self.model.take();
+        response.id = self.id.take();
         out.push_back(Ok(StreamEvent::Done(response)));
     }
 }

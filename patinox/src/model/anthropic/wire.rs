@@ -251,6 +251,8 @@ impl Serialize for Tools<'_> {
 #[derive(Deserialize)]
 struct MessageResponse<'a> {
     #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     content: Vec<ContentBlock<'a>>,
@@ -378,5 +380,6 @@ pub(crate) fn parse_response(body: &[u8]) -> Result<CompletionResponse> {
     out.finish_reason = stop_reason(response.stop_reason.as_deref());
     out.usage = response.usage.to_usage();
     out.model = response.model.map(Cow::into_owned);
+    out.id = response.id.map(Cow::into_owned);
     Ok(out)
 }

@@ -149,6 +149,8 @@ impl ResponseRecord {
             finish_reason: self.finish_reason.clone(),
             usage: self.usage,
             model: self.model.clone(),
+            // Cassettes do not keep the provider's response id.
+            id: None,
             refusal: self.refusal.clone(),
         })
     }

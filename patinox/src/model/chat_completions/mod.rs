@@ -99,7 +99,7 @@ impl ChatCompletionsModel {
 
     /// The URL requests are sent to.
     pub fn endpoint(&self) -> &str {
-        &self.http.url
+        self.http.url.as_str()
     }
 
     /// The request body for `request`, as it would be sent.

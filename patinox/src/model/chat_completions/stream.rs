@@ -14,6 +14,8 @@ use crate::model::{CompletionResponse, StreamEvent, ToolCall};
 #[derive(Deserialize)]
 struct Chunk<'a> {
     #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     choices: Vec<ChunkChoice<'a>>,
@@ -100,6 +102,12 @@ impl ChunkParser {
             && self.response.model.is_none()
         {
             self.response.model = Some(model.into_owned());
+        }
+        // Every chunk repeats the id; the first is kept.
+        if let Some(id) = chunk.id
+            && self.response.id.is_none()
+        {
+            self.response.id = Some(id.into_owned());
         }
         if let Some(usage) = chunk.usage {
             self.response.usage = usage.to_usage();
