@@ -83,14 +83,14 @@ mod types;
 /// targets (`fuzz/`) reach; not part of the API.
 #[doc(hidden)]
 pub mod internals {
-    use super::CompletionResponse;
     pub use super::sse::{SseDecoder, SseEvent};
 
     /// Parses a non-streaming Chat Completions (OpenAI) response body.
     ///
     /// # Errors
     /// As the provider does for a body it cannot use.
-    pub fn parse_openai_response(body: &[u8]) -> crate::Result<CompletionResponse> {
+    #[cfg(feature = "chat-completions")]
+    pub fn parse_openai_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
         super::chat_completions::parse_response("openai", 200, body)
     }
 
@@ -98,7 +98,8 @@ pub mod internals {
     ///
     /// # Errors
     /// As the provider does for a body it cannot use.
-    pub fn parse_anthropic_response(body: &[u8]) -> crate::Result<CompletionResponse> {
+    #[cfg(feature = "anthropic")]
+    pub fn parse_anthropic_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
         super::anthropic::parse_response(body)
     }
 }
