@@ -1,8 +1,9 @@
 //! Fallback and retry against a local mock provider, offline.
 //!
-//! The example starts a mock OpenAI-compatible server on 127.0.0.1 with two
-//! "models": `primary` is down (HTTP 503 on every call) and `secondary` is
-//! rate limited once (HTTP 429 with `retry-after-ms`) before it answers.
+//! The example starts two mock OpenAI-compatible servers on 127.0.0.1
+//! (`patinox-mock`), one per "model": `primary` is down (HTTP 503 on every
+//! call) and `secondary` is rate limited once (HTTP 429 with
+//! `retry-after-ms`) before it answers.
 //! Each model is wrapped in a `RetryModel`, and a `FallbackModel` tries them
 //! in order: the primary's retries are exhausted, the fallback moves on, and
 //! the secondary's retry honours the server's delay and succeeds.
@@ -16,48 +17,15 @@ use patinox::agent;
 use patinox::model::fallback::FallbackModel;
 use patinox::model::retry::{RetryModel, RetryPolicy};
 use patinox::model::{ProviderConfig, openai};
-use wiremock::matchers::{body_partial_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use patinox_mock::{Fault, MockConfig, MockServer};
 
-const ANSWER: &str = r#"{
-  "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "secondary",
-  "choices": [{"index": 0, "finish_reason": "stop",
-               "message": {"role": "assistant", "content": "Hello from the secondary model."}}],
-  "usage": {"prompt_tokens": 9, "completion_tokens": 6, "total_tokens": 15}
-}"#;
-
-async fn mock_provider() -> MockServer {
-    let server = MockServer::start().await;
-    let for_model = |name: &str| {
-        Mock::given(method("POST"))
-            .and(path("/v1/chat/completions"))
-            .and(body_partial_json(serde_json::json!({ "model": name })))
-    };
-    for_model("primary")
-        .respond_with(ResponseTemplate::new(503).set_body_raw(
-            r#"{"error":{"message":"The server is overloaded","type":"server_error"}}"#,
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    for_model("secondary")
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after-ms", "100")
-                .set_body_raw(
-                    r#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#,
-                    "application/json",
-                ),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    for_model("secondary")
-        .respond_with(ResponseTemplate::new(200).set_body_raw(ANSWER, "application/json"))
-        .mount(&server)
-        .await;
-    server
+/// One mock server per model, so each counts its own requests; the fault is
+/// asked for by the base URL the model is given.
+async fn mock_provider(fault: &Fault) -> std::io::Result<(MockServer, String)> {
+    let config = MockConfig::default().final_text("Hello from the secondary model.");
+    let server = MockServer::start(config).await?;
+    let base_url = server.base_url_with(fault);
+    Ok((server, base_url))
 }
 
 /// You greet people in one short sentence.
@@ -67,11 +35,15 @@ struct Greeter;
 #[tokio::main]
 async fn main() -> patinox::Result<()> {
     patinox_examples::init_logging();
-    let server = mock_provider().await;
-    let config = || {
+    // The primary is down: a 503 on every call.
+    let (primary, primary_url) = mock_provider(&Fault::status(503)).await?;
+    // The secondary is rate limited once, asking for a 100 ms wait, then answers.
+    let (secondary, secondary_url) =
+        mock_provider(&Fault::status(429).retry_after_ms(100).first(1)).await?;
+    let config = |base_url: &str| {
         ProviderConfig::new()
             .api_key("sk-example-not-a-real-key")
-            .base_url(format!("{}/v1", server.uri()))
+            .base_url(base_url)
             .timeout(Duration::from_secs(5))
     };
     let policy = RetryPolicy::default()
@@ -80,11 +52,11 @@ async fn main() -> patinox::Result<()> {
         .max_delay(Duration::from_secs(1));
     let model = FallbackModel::new(vec![
         Arc::new(RetryModel::new(
-            openai::model("primary", config())?,
+            openai::model("primary", config(&primary_url))?,
             policy.clone(),
         )),
         Arc::new(RetryModel::new(
-            openai::model("secondary", config())?,
+            openai::model("secondary", config(&secondary_url))?,
             policy,
         )),
     ])?;
@@ -95,20 +67,10 @@ async fn main() -> patinox::Result<()> {
     println!("answer: {}", reply.output);
     greeter.stop().await?;
 
-    let requests = server.received_requests().await.unwrap_or_default();
-    let calls = |name: &str| {
-        requests
-            .iter()
-            .filter(|r| {
-                serde_json::from_slice::<serde_json::Value>(&r.body)
-                    .is_ok_and(|body| body["model"] == name)
-            })
-            .count()
-    };
     println!(
         "requests: primary {} (503 each), secondary {} (429, then 200)",
-        calls("primary"),
-        calls("secondary")
+        primary.requests(),
+        secondary.requests()
     );
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! provider's key (see the README) to talk to a real model.
 //!
 //! ```text
-//! cargo run -p patinox-examples --example mcp_client
+//! cargo run --features mcp --example mcp_client
 //! ```
 
 use std::path::Path;

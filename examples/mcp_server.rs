@@ -1,9 +1,9 @@
 //! Tools and an agent served as an MCP server.
 //!
 //! ```text
-//! cargo run -p patinox-examples --example mcp_server                  # demo: serves, calls itself, exits
-//! cargo run -p patinox-examples --example mcp_server -- --stdio       # a real stdio server
-//! cargo run -p patinox-examples --example mcp_server -- --http 127.0.0.1:8080
+//! cargo run --features mcp --example mcp_server                  # demo: serves, calls itself, exits
+//! cargo run --features mcp --example mcp_server -- --stdio       # a real stdio server
+//! cargo run --features mcp --example mcp_server -- --http 127.0.0.1:8080
 //! ```
 //!
 //! As a stdio server it is what MCP hosts launch: point one at the built

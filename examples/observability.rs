@@ -15,7 +15,10 @@ use patinox::config::ConfigLoader;
 use patinox::model::offline::OfflineModel;
 use patinox::tool;
 use serde::Serialize;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// What the tool returns.
 #[derive(Serialize)]
@@ -40,11 +43,15 @@ fn get_weather(city: String) -> Weather {
 async fn main() -> patinox::Result<()> {
     // Spans print when they close, with every field recorded on them. No
     // ANSI colours, so that the output reads the same in a file or a pipe.
+    let gen_ai_spans = Targets::new()
+        .with_target("patinox::gen_ai", LevelFilter::INFO)
+        .with_default(LevelFilter::WARN);
     tracing_subscriber::fmt()
-        .with_env_filter("patinox::gen_ai=info,warn")
         .with_span_events(FmtSpan::CLOSE)
         .with_ansi(false)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(gen_ai_spans)
         .init();
 
     // Content recording is off unless configured: here it is set in the

@@ -28,10 +28,10 @@ use restate_sdk::prelude::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use crate::record::{Recorded, StepFailure};
+use crate::record::Recorded;
 
 /// A step's result on its way into the journal.
-type Performed = std::result::Result<Recorded, StepFailure>;
+type Performed = std::result::Result<Recorded, HandlerError>;
 
 /// A step's journaled result: the record, or the message of a step that
 /// failed for good.
@@ -111,7 +111,7 @@ impl Steps {
         // An error here means the journal replayed the step without asking.
         if let Ok(result) = perform_rx.await {
             let performed = perform.await.map_err(|failed| {
-                let failure = StepFailure::of(&failed);
+                let failure = handler_error(&failed);
                 error = Some(failed);
                 failure
             });
@@ -162,7 +162,7 @@ async fn journal_step(ctx: &ObjectContext<'_>, request: StepRequest) {
                 .map_err(|_| HandlerError::from("the run stopped before its step"))?;
             match result_rx.await {
                 Ok(Ok(recorded)) => Ok(Json(recorded)),
-                Ok(Err(failure)) => Err(failure.into_handler_error()),
+                Ok(Err(failure)) => Err(failure),
                 Err(_) => Err(HandlerError::from("the run stopped during its step")),
             }
         })
@@ -184,23 +184,13 @@ fn journal_name(id: &StepId, tool: Option<&str>) -> String {
     }
 }
 
-impl StepFailure {
-    fn of(error: &PatinoxError) -> Self {
-        Self {
-            message: error.to_string(),
-            terminal: error.recovery_strategy() == RecoveryStrategy::Fail,
-        }
-    }
-
-    /// The error for Restate: one that a retry may cure makes Restate retry
-    /// the invocation (replaying what is journaled); any other is recorded,
-    /// so that a replay fails the same way.
-    fn into_handler_error(self) -> HandlerError {
-        if self.terminal {
-            TerminalError::new(self.message).into()
-        } else {
-            HandlerError::from(self.message)
-        }
+/// An error for Restate: one that a retry may cure makes Restate retry the
+/// invocation (replaying what is journaled); any other is final, and a
+/// step's is recorded, so that a replay fails the same way.
+pub(crate) fn handler_error(error: &PatinoxError) -> HandlerError {
+    match error.recovery_strategy() {
+        RecoveryStrategy::Fail => TerminalError::new(error.to_string()).into(),
+        _ => HandlerError::from(error.to_string()),
     }
 }
 

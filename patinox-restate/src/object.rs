@@ -37,10 +37,13 @@ const CONVERSATION: &str = "conversation";
 /// ```
 ///
 /// A run that fails for good (the model's error, a validator's rejection,
-/// the turn limit) fails the invocation with a terminal error carrying its
-/// message, and leaves the history as it was. A step error that a retry may
-/// cure (a network error, a provider's 5xx) makes Restate retry the
-/// invocation, replaying what the journal holds.
+/// the turn limit: a [`RecoveryStrategy::Fail`]) fails the invocation with a
+/// terminal error carrying its message, and leaves the history as it was.
+/// An error that a retry may cure (a network error, a provider's 5xx, after
+/// the model's own retries) makes Restate retry the invocation, replaying
+/// what the journal holds.
+///
+/// [`RecoveryStrategy::Fail`]: patinox::error::RecoveryStrategy::Fail
 ///
 /// ```no_run
 /// use patinox::agent::Runner;
@@ -98,7 +101,10 @@ impl AgentObject {
             .step_executor(Arc::new(steps))
             .run_id(run_id);
         let run = self.runner.run_with(&input, options);
-        let result = journal.drive(&ctx, run).await.map_err(terminal)?;
+        let result = journal
+            .drive(&ctx, run)
+            .await
+            .map_err(|error| journal::handler_error(&error))?;
         let output = result.output.clone();
         let mut turn = SavedConversation::from(result);
         turn.usage += saved.usage;
@@ -118,8 +124,7 @@ impl AgentObject {
             Some(json) => json,
             None => to_json(&SavedConversation::default())?,
         };
-        let value =
-            serde_json::from_str(&saved).map_err(|error| TerminalError::new(error.to_string()))?;
+        let value = serde_json::from_str(&saved).map_err(terminal)?;
         Ok(Json(value))
     }
 }

@@ -14,14 +14,6 @@ pub(crate) enum Recorded {
     Tool(Message),
 }
 
-/// Why a step failed, as the journal side needs it: a message, and whether a
-/// retry may cure it.
-#[derive(Debug)]
-pub(crate) struct StepFailure {
-    pub(crate) message: String,
-    pub(crate) terminal: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

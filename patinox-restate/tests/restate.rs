@@ -189,3 +189,25 @@ async fn a_run_that_fails_for_good_fails_the_invocation_and_keeps_the_history() 
     assert!(tools.started().is_empty());
     assert_eq!(messages(&ingress.history("ada").await).len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_error_a_retry_may_cure_is_retried_by_restate() {
+    let Some(binary) = server_binary() else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let restate = Restate::start(binary, data.path()).await;
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let tools = ToolDir::new();
+    tools.release();
+    // The first two requests get a 503; the model itself does not retry.
+    let flaky = mock.base_url_with(&Fault::status(503).first(2));
+    let service = Service::start(free_port(), &flaky, &tools, "service").await;
+    restate.register(&service.uri()).await;
+
+    let answer = restate.ingress().run("ada", "turn-1", INPUT).await;
+
+    assert_eq!(answer.as_deref(), Ok(DEFAULT_FINAL_TEXT));
+    assert_eq!(mock.requests(), 4, "two refused, then each model call once");
+    assert_eq!(tools.effects().len(), 1);
+}

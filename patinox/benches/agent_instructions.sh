@@ -2,9 +2,11 @@
 # Instructions per agent run (user space, concurrency 1), counted by callgrind
 # for each client of the agent_run bench: (N runs − 0 runs) / N, so start-up,
 # connection setup and warm-up cancel out. The mock runs in a child process
-# that callgrind does not trace. Usage: patinox/benches/agent_instructions.sh [N]
+# that callgrind does not trace. Usage: patinox/benches/agent_instructions.sh [N [CLIENTS]]
+# (CLIENTS: a space-separated list; lean-stream and patinox-stream stream their runs).
 set -eu
 runs="${1:-200}"
+clients="${2:-lean typical patinox patinox-hyper lean-stream patinox-stream}"
 cd "$(dirname "$0")/../.."
 binary=$(cargo bench -p patinox --bench agent_run --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*agent_run[^"]*\)".*/\1/p' | tail -n 1)
@@ -17,7 +19,7 @@ count() {
 }
 echo "| client | instructions per run | allocations per run |"
 echo "|---|---|---|"
-for client in lean typical patinox; do
+for client in $clients; do
   base=$(count "$client" 0)
   full=$(count "$client" "$runs")
   allocations=$(AGENT_BENCH_ROLE=client AGENT_BENCH_CLIENT="$client" AGENT_BENCH_RUNS="$runs" \

@@ -17,8 +17,7 @@ use std::hint::black_box;
 
 use patinox::agent::Runner;
 use patinox::model::{CompletionRequest, LanguageModel, Message, ProviderConfig, openai};
-use support::{SYSTEM, USER, bare_messages, bare_request, start_mock};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{SYSTEM, USER, bare_messages, bare_request, start_mock, start_mock_with};
 
 fn main() {
     let client = std::env::var("PATINOX_BENCH_CLIENT").unwrap_or_else(|_| "patinox".into());
@@ -81,7 +80,7 @@ async fn get_weather(city: String) -> Result<String, String> {
 
 /// `runs` whole agent runs after one warm-up run.
 fn agent_runs(runs: usize) {
-    let base = start_agent_mock();
+    let base = start_mock_with(agent_answer);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -110,61 +109,9 @@ const TOOL_CALL: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","create
 /// The second: the final answer.
 const ANSWER: &str = r#"{"id":"chatcmpl-2","object":"chat.completion","created":1727346166,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"It is 18 degrees in Paris.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":120,"completion_tokens":9,"total_tokens":129}}"#;
 
-/// A keep-alive loopback server that answers with [`ANSWER`] once the
-/// request carries a tool result and with [`TOOL_CALL`] before.
-fn start_agent_mock() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (socket, _) = listener.accept().await.unwrap();
-                tokio::spawn(serve_agent(socket));
-            }
-        });
-    });
-    url
-}
-
-async fn serve_agent(mut socket: tokio::net::TcpStream) {
-    let mut buf = Vec::with_capacity(8192);
-    let mut read = [0u8; 8192];
-    loop {
-        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-            match socket.read(&mut read).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&read[..n]),
-            }
-            continue;
-        };
-        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buf.len() < end + 4 + length {
-            match socket.read(&mut read).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&read[..n]),
-            }
-        }
-        let body = &buf[end + 4..end + 4 + length];
-        let has_result = body.windows(13).any(|w| w == br#""role":"tool""#);
-        let answer = if has_result { ANSWER } else { TOOL_CALL };
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-            answer.len()
-        );
-        buf.drain(..end + 4 + length);
-        if socket.write_all(reply.as_bytes()).await.is_err() {
-            return;
-        }
-    }
+/// The mock's answer to a request: [`ANSWER`] once the request carries a
+/// tool result, [`TOOL_CALL`] before.
+fn agent_answer(request: &[u8]) -> &'static [u8] {
+    let has_result = request.windows(13).any(|w| w == br#""role":"tool""#);
+    if has_result { ANSWER } else { TOOL_CALL }.as_bytes()
 }

@@ -601,12 +601,21 @@ impl From<reqwest::Error> for PatinoxError {
 }
 
 /// Whether the body broke while being read. reqwest reports that as a
-/// decode error of `bytes()` whose source is a body error: the connection
-/// failed, the bytes were never wrong, so a retry may succeed.
+/// decode error of `bytes()` caused by a body error or, further down, an I/O
+/// error: the connection failed, the bytes were never wrong, so a retry may
+/// succeed.
 fn body_broke(err: &reqwest::Error) -> bool {
-    std::error::Error::source(err)
-        .and_then(|source| source.downcast_ref::<reqwest::Error>())
-        .is_some_and(reqwest::Error::is_body)
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let broke = cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_body);
+        if broke || cause.is::<std::io::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 impl From<config::ConfigError> for PatinoxError {

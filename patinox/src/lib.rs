@@ -11,6 +11,8 @@
 //! - [`config`]: the configuration cascade (defaults, `patinox.toml`,
 //!   environment, code), resolved once into plain settings.
 //! - [`tool`](mod@tool): the [`Tool`](tool::Tool) trait and run context.
+//! - [`durable`]: durable runs, resumed after a crash from a local
+//!   [`Journal`](durable::Journal).
 //! - [`validate`]: guardrails on input, output and tool calls.
 //! - [`monitor`]: observers of runs.
 //! - [`schema`]: JSON Schemas of tool arguments, per provider dialect.
@@ -42,6 +44,7 @@
 
 pub mod agent;
 pub mod config;
+pub mod durable;
 pub mod error;
 #[cfg(feature = "mcp")]
 pub mod mcp;

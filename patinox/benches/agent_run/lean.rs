@@ -22,6 +22,8 @@ struct ChatRequest<'a> {
     model: &'a str,
     messages: &'a [Msg<'a>],
     tools: &'a RawValue,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stream: bool,
 }
 
 #[derive(Serialize)]
@@ -101,6 +103,8 @@ pub struct Worker {
     first: Vec<u8>,
     second: Vec<u8>,
     tool_output: String,
+    /// What the two streamed answers of a run assemble.
+    streamed: [Streamed; 2],
 }
 
 impl Lean {
@@ -127,21 +131,23 @@ impl Lean {
             first: Vec::with_capacity(2048),
             second: Vec::with_capacity(2048),
             tool_output: String::with_capacity(64),
+            streamed: Default::default(),
         }
     }
 
-    /// Serializes `messages` and POSTs them; the response body lands in `into`.
-    async fn post(
+    /// Serializes `messages` and POSTs them; the response's body.
+    async fn send(
         &self,
         sender: &mut SendRequest<Full<Bytes>>,
         request: &mut BytesMut,
         messages: &[Msg<'_>],
-        into: &mut Vec<u8>,
-    ) {
+        stream: bool,
+    ) -> hyper::body::Incoming {
         let body = ChatRequest {
             model: MODEL,
             messages,
             tools: &self.tools,
+            stream,
         };
         let mut writer = request.writer();
         serde_json::to_writer(&mut writer, &body).expect("serialize");
@@ -157,8 +163,19 @@ impl Lean {
         sender.ready().await.expect("ready");
         let response = sender.send_request(request).await.expect("send");
         assert!(response.status().is_success(), "{}", response.status());
+        response.into_body()
+    }
+
+    /// Serializes `messages` and POSTs them; the response body lands in `into`.
+    async fn post(
+        &self,
+        sender: &mut SendRequest<Full<Bytes>>,
+        request: &mut BytesMut,
+        messages: &[Msg<'_>],
+        into: &mut Vec<u8>,
+    ) {
+        let mut body = self.send(sender, request, messages, false).await;
         into.clear();
-        let mut body = response.into_body();
         while let Some(frame) = body.frame().await {
             if let Ok(data) = frame.expect("body").into_data() {
                 into.extend_from_slice(&data);
@@ -174,6 +191,7 @@ impl Lean {
             first,
             second,
             tool_output,
+            ..
         } = worker;
         let question = [Msg::System { content: SYSTEM }, Msg::User { content: USER }];
         self.post(sender, request, &question, first).await;
@@ -201,5 +219,180 @@ impl Lean {
         let response: ChatResponse<'_> = serde_json::from_slice(second).expect("response");
         let [choice] = response.choices;
         choice.message.content.expect("an answer").len()
+    }
+}
+
+/// A streamed answer, assembled from its deltas in reused buffers.
+#[derive(Default)]
+pub struct Streamed {
+    /// An incomplete line carried over from the previous frame.
+    line: Vec<u8>,
+    answer: Assembled,
+}
+
+#[derive(Default)]
+struct Assembled {
+    text: String,
+    call_id: String,
+    call_name: String,
+    arguments: String,
+}
+
+#[derive(Deserialize)]
+struct Chunk<'a> {
+    #[serde(borrow)]
+    choices: Vec<ChunkChoice<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ChunkChoice<'a> {
+    #[serde(borrow)]
+    delta: Delta<'a>,
+}
+
+#[derive(Deserialize)]
+struct Delta<'a> {
+    #[serde(borrow, default)]
+    content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    tool_calls: Option<Vec<CallDelta<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct CallDelta<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    function: Option<FunctionDelta<'a>>,
+}
+
+#[derive(Deserialize)]
+struct FunctionDelta<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    arguments: Option<Cow<'a, str>>,
+}
+
+impl Assembled {
+    /// One line of the stream: a `data:` chunk's deltas appended; other
+    /// lines and `[DONE]` ignored.
+    fn on_line(&mut self, line: &[u8]) {
+        let Some(data) = line.strip_prefix(b"data: ") else {
+            return;
+        };
+        if data == b"[DONE]" {
+            return;
+        }
+        let chunk: Chunk<'_> = serde_json::from_slice(data).expect("chunk");
+        for choice in chunk.choices {
+            if let Some(text) = choice.delta.content {
+                self.text.push_str(&text);
+            }
+            for call in choice.delta.tool_calls.into_iter().flatten() {
+                if let Some(id) = call.id {
+                    self.call_id.push_str(&id);
+                }
+                if let Some(function) = call.function {
+                    if let Some(name) = function.name {
+                        self.call_name.push_str(&name);
+                    }
+                    if let Some(arguments) = function.arguments {
+                        self.arguments.push_str(&arguments);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Streamed {
+    fn clear(&mut self) {
+        self.line.clear();
+        let Assembled {
+            text,
+            call_id,
+            call_name,
+            arguments,
+        } = &mut self.answer;
+        for buffer in [text, call_id, call_name, arguments] {
+            buffer.clear();
+        }
+    }
+
+    /// The complete lines of `bytes`, decoded; the rest kept for the next frame.
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some(end) = memchr::memchr(b'\n', bytes) {
+            if self.line.is_empty() {
+                self.answer.on_line(&bytes[..end]);
+            } else {
+                self.line.extend_from_slice(&bytes[..end]);
+                self.answer.on_line(&self.line);
+                self.line.clear();
+            }
+            bytes = &bytes[end + 1..];
+        }
+        self.line.extend_from_slice(bytes);
+    }
+}
+
+impl Lean {
+    /// Serializes `messages`, POSTs them for a stream and decodes it into `into`.
+    async fn post_stream(
+        &self,
+        sender: &mut SendRequest<Full<Bytes>>,
+        request: &mut BytesMut,
+        messages: &[Msg<'_>],
+        into: &mut Streamed,
+    ) {
+        let mut body = self.send(sender, request, messages, true).await;
+        into.clear();
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.expect("body").into_data() {
+                into.feed(&data);
+            }
+        }
+    }
+
+    /// One streaming agent run: the same exchange as [`Lean::run`], each
+    /// answer streamed and decoded as it arrives; the answer's length.
+    pub async fn run_stream(&self, worker: &mut Worker) -> usize {
+        let Worker {
+            sender,
+            request,
+            tool_output,
+            streamed,
+            ..
+        } = worker;
+        let [first, second] = streamed;
+        let question = [Msg::System { content: SYSTEM }, Msg::User { content: USER }];
+        self.post_stream(sender, request, &question, first).await;
+        let call = &first.answer;
+        let arguments: Arguments<'_> = serde_json::from_str(&call.arguments).expect("arguments");
+        tool_output.clear();
+        write_weather(tool_output, &arguments.city);
+        let calls = [Call {
+            id: Cow::Borrowed(&call.call_id),
+            kind: Cow::Borrowed("function"),
+            function: Function {
+                name: Cow::Borrowed(&call.call_name),
+                arguments: Cow::Borrowed(&call.arguments),
+            },
+        }];
+        let messages = [
+            Msg::System { content: SYSTEM },
+            Msg::User { content: USER },
+            Msg::Assistant {
+                content: None,
+                tool_calls: &calls,
+            },
+            Msg::Tool {
+                tool_call_id: &call.call_id,
+                content: tool_output,
+            },
+        ];
+        // The second answer goes to its own buffers: the request borrows the first.
+        self.post_stream(sender, request, &messages, second).await;
+        second.answer.text.len()
     }
 }

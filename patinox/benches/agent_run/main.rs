@@ -6,8 +6,8 @@
 //! process (so that its CPU time, peak RSS and allocations are its own), the
 //! mock in another. See BENCHMARKS.md, "Agent runs".
 //!
-//! `cargo bench -p patinox --bench agent_run [-- c50 c500 c10k]` runs every
-//! configuration; `AGENT_BENCH_RUNS=N` changes the runs per client.
+//! `cargo bench -p patinox --bench agent_run [-- c50 c500 c10k s50]` runs every
+//! configuration (`s50` streams its runs); `AGENT_BENCH_RUNS=N` changes the runs per client.
 //! For callgrind, run one client alone (it starts its own mock):
 //! `AGENT_BENCH_ROLE=client AGENT_BENCH_CLIENT=lean AGENT_BENCH_RUNS=200 valgrind --tool=callgrind <binary>`
 //! (patinox/benches/agent_instructions.sh does this for every client).
@@ -15,6 +15,7 @@
 #![allow(missing_docs, unsafe_code, unreachable_pub)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod hyper_transport;
 mod lean;
 mod measure;
 mod patinox_client;
@@ -31,10 +32,18 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: measure::Counting = measure::Counting;
 
-const CLIENTS: [&str; 3] = ["lean", "typical", "patinox"];
+/// The clients of a non-streaming configuration: the lean baseline first, the typical second.
+const CLIENTS: &[&str] = &["lean", "typical", "patinox", "patinox-hyper"];
+/// The clients of the streaming configuration: the lean baseline first.
+const STREAM_CLIENTS: &[&str] = &["lean-stream", "patinox-stream"];
 
-/// (name, concurrency, mock latency in ms).
-const CONFIGS: [(&str, usize, u64); 3] = [("c50", 50, 0), ("c500", 500, 50), ("c10k", 10_000, 50)];
+/// (name, concurrency, mock latency in ms, clients).
+const CONFIGS: [(&str, usize, u64, &[&str]); 4] = [
+    ("c50", 50, 0, CLIENTS),
+    ("c500", 500, 50, CLIENTS),
+    ("c10k", 10_000, 50, CLIENTS),
+    ("s50", 50, 0, STREAM_CLIENTS),
+];
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -112,21 +121,33 @@ fn mock_stats(url: &str) -> (u64, u64) {
     )
 }
 
+/// Whether a client's runs stream their answers.
+#[derive(Clone, Copy)]
+enum Mode {
+    Complete,
+    Stream,
+}
+
 enum Client {
-    Lean(lean::Lean, RefCell<Vec<lean::Worker>>),
+    Lean(lean::Lean, RefCell<Vec<lean::Worker>>, Mode),
     Typical(typical::Typical),
-    Patinox(Box<patinox::agent::Runner>),
+    Patinox(Box<patinox::agent::Runner>, Mode),
 }
 
 impl Client {
     fn new(kind: &str, url: &str) -> Self {
+        let lean = |mode| {
+            let addr: SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+            Self::Lean(lean::Lean::new(addr), RefCell::new(Vec::new()), mode)
+        };
+        let patinox = |runner, mode| Self::Patinox(Box::new(runner), mode);
         match kind {
-            "lean" => {
-                let addr: SocketAddr = url.trim_start_matches("http://").parse().unwrap();
-                Self::Lean(lean::Lean::new(addr), RefCell::new(Vec::new()))
-            }
+            "lean" => lean(Mode::Complete),
+            "lean-stream" => lean(Mode::Stream),
             "typical" => Self::Typical(typical::Typical::new(url)),
-            "patinox" => Self::Patinox(Box::new(patinox_client::runner(url))),
+            "patinox" => patinox(patinox_client::runner(url), Mode::Complete),
+            "patinox-stream" => patinox(patinox_client::runner(url), Mode::Stream),
+            "patinox-hyper" => patinox(hyper_transport::runner(url), Mode::Complete),
             other => panic!("unknown client {other}"),
         }
     }
@@ -140,14 +161,17 @@ impl Client {
         };
         let mut total = 0;
         match self {
-            Self::Lean(lean, idle) => {
+            Self::Lean(lean, idle, mode) => {
                 let reused = idle.borrow_mut().pop();
                 let mut worker = match reused {
                     Some(worker) => worker,
                     None => lean.worker().await,
                 };
                 while take() {
-                    total += lean.run(&mut worker).await;
+                    total += match mode {
+                        Mode::Complete => lean.run(&mut worker).await,
+                        Mode::Stream => lean.run_stream(&mut worker).await,
+                    };
                 }
                 idle.borrow_mut().push(worker);
             }
@@ -156,9 +180,12 @@ impl Client {
                     total += client.run().await;
                 }
             }
-            Self::Patinox(runner) => {
+            Self::Patinox(runner, mode) => {
                 while take() {
-                    total += patinox_client::run(runner).await;
+                    total += match mode {
+                        Mode::Complete => patinox_client::run(runner).await,
+                        Mode::Stream => patinox_client::run_stream(runner).await,
+                    };
                 }
             }
         }
@@ -265,7 +292,7 @@ fn orchestrate() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let runs = env_number("AGENT_BENCH_RUNS", 20_000);
-    for (name, concurrency, latency_ms) in CONFIGS {
+    for (name, concurrency, latency_ms, clients) in CONFIGS {
         if !selected.is_empty() && !selected.iter().any(|s| s == name) {
             continue;
         }
@@ -276,22 +303,28 @@ fn orchestrate() {
             "| client | runs/s | CPU µs/run | allocations/run | peak RSS MB | connections | CPU ÷ lean | CPU ÷ typical | runs/s ÷ lean | RSS ÷ lean |"
         );
         println!("|---|---|---|---|---|---|---|---|---|---|");
-        let all: Vec<(&str, Figures)> = CLIENTS
+        let all: Vec<(&str, Figures)> = clients
             .iter()
             .map(|kind| (*kind, measure_client(kind, concurrency, latency_ms, runs)))
             .collect();
         let lean = &all[0].1;
-        let typical = &all[1].1;
+        let typical = all
+            .iter()
+            .find(|(kind, _)| *kind == "typical")
+            .map(|(_, f)| f);
         for (kind, f) in &all {
             let cpu = f.cpu_us / f.runs;
             let rate = f.runs / f.wall_s;
+            let to_typical = typical.map_or_else(
+                || "–".to_owned(),
+                |t| format!("{:.2}", cpu / (t.cpu_us / t.runs)),
+            );
             println!(
-                "| {kind} | {rate:.0} | {cpu:.1} | {:.1} | {:.1} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                "| {kind} | {rate:.0} | {cpu:.1} | {:.1} | {:.1} | {} | {:.2} | {to_typical} | {:.2} | {:.2} |",
                 f.allocations / f.runs,
                 f.peak_rss_mb,
                 f.connections,
                 cpu / (lean.cpu_us / lean.runs),
-                cpu / (typical.cpu_us / typical.runs),
                 rate / (lean.runs / lean.wall_s),
                 f.peak_rss_mb / lean.peak_rss_mb,
             );

@@ -1,7 +1,8 @@
 //! Patinox as a user writes it: a `#[tool]`, a `Runner` around the OpenAI
 //! provider with the default retry policy, one `run` per agent run.
 
-use patinox::agent::Runner;
+use futures_util::StreamExt;
+use patinox::agent::{RunEvent, Runner};
 use patinox::model::retry::{RetryModel, RetryPolicy};
 use patinox::model::{ProviderConfig, openai};
 
@@ -12,7 +13,7 @@ use crate::shared::{MODEL, SYSTEM, USER};
 /// # Arguments
 /// * `city` - City name.
 #[patinox::tool]
-fn get_weather(city: String) -> String {
+pub(crate) fn get_weather(city: String) -> String {
     crate::shared::weather(&city)
 }
 
@@ -29,6 +30,17 @@ pub fn runner(base: &str) -> Runner {
         .tool(get_weather {})
         .build()
         .expect("runner")
+}
+
+/// One streaming agent run, drained; the answer's length.
+pub async fn run_stream(runner: &Runner) -> usize {
+    let mut events = runner.run_stream(USER);
+    while let Some(event) = events.next().await {
+        if let RunEvent::Finished(result) = event.expect("run") {
+            return result.output.len();
+        }
+    }
+    panic!("the run ended without its result")
 }
 
 /// One agent run; the answer's length.

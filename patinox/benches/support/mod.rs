@@ -11,6 +11,12 @@ pub const RESPONSE: &[u8] =
 /// A keep-alive HTTP/1.1 server on 127.0.0.1 answering every request with
 /// `RESPONSE`, on its own thread so it does not share the clients' runtime.
 pub fn start_mock() -> String {
+    start_mock_with(|_| RESPONSE)
+}
+
+/// A keep-alive HTTP/1.1 server on 127.0.0.1 answering each request with
+/// the JSON body `respond` chooses for the request's body, on its own thread.
+pub fn start_mock_with(respond: fn(&[u8]) -> &'static [u8]) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     listener.set_nonblocking(true).unwrap();
@@ -23,22 +29,19 @@ pub fn start_mock() -> String {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             loop {
                 let (socket, _) = listener.accept().await.unwrap();
-                tokio::spawn(serve(socket));
+                tokio::spawn(serve(socket, respond));
             }
         });
     });
     url
 }
 
-async fn serve(mut socket: tokio::net::TcpStream) {
-    let head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        RESPONSE.len()
-    );
-    let mut reply = head.into_bytes();
-    reply.extend_from_slice(RESPONSE);
+async fn serve(mut socket: tokio::net::TcpStream, respond: fn(&[u8]) -> &'static [u8]) {
     let mut buf = Vec::with_capacity(8192);
     let mut read = [0u8; 8192];
+    // The reply is rebuilt only when the answer changes.
+    let mut reply = Vec::with_capacity(8192);
+    let mut replying: Option<&'static [u8]> = None;
     loop {
         let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
             match socket.read(&mut read).await {
@@ -58,6 +61,19 @@ async fn serve(mut socket: tokio::net::TcpStream) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => buf.extend_from_slice(&read[..n]),
             }
+        }
+        let body = respond(&buf[end + 4..end + 4 + length]);
+        if replying.is_none_or(|previous| !std::ptr::eq(previous, body)) {
+            reply.clear();
+            reply.extend_from_slice(
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            reply.extend_from_slice(body);
+            replying = Some(body);
         }
         buf.drain(..end + 4 + length);
         if socket.write_all(&reply).await.is_err() {

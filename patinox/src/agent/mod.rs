@@ -27,7 +27,11 @@
 //! Each model call and tool call goes through a [`StepExecutor`] (the step
 //! seam, identified by a [`StepId`]): the default runs the step; a journal, a
 //! recorder or a test can stand in for it. Between turns a run is a
-//! [`RunState`], plain serializable data.
+//! [`RunState`], plain serializable data. Every run has a [`RunId`] (given in
+//! [`RunOptions::run_id`], or fresh), and every tool call an
+//! [`IdempotencyKey`] derived from it; a durable run
+//! ([`RunOptions::durable`], see [`durable`](crate::durable)) resumes from its
+//! journal after a crash.
 //!
 //! # Conversations
 //!

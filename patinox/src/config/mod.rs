@@ -224,14 +224,35 @@ impl Provider {
     }
 
     /// The base URL used when none is configured.
-    pub fn default_base_url(self) -> &'static str {
-        use crate::model::{anthropic, lmstudio, ollama, openai, openrouter};
+    pub const fn default_base_url(self) -> &'static str {
         match self {
-            Self::OpenAi => openai::DEFAULT_BASE_URL,
-            Self::Anthropic => anthropic::DEFAULT_BASE_URL,
-            Self::OpenRouter => openrouter::DEFAULT_BASE_URL,
-            Self::Ollama => ollama::DEFAULT_BASE_URL,
-            Self::LmStudio => lmstudio::DEFAULT_BASE_URL,
+            Self::OpenAi => "https://api.openai.com/v1",
+            Self::Anthropic => "https://api.anthropic.com/v1",
+            Self::OpenRouter => "https://openrouter.ai/api/v1",
+            Self::Ollama => "http://127.0.0.1:11434/v1",
+            Self::LmStudio => "http://127.0.0.1:1234/v1",
+        }
+    }
+
+    /// Whether this build of Patinox has the provider: each is a Cargo
+    /// feature of the same name (`openai`, `anthropic`, ...), all on by
+    /// default. Choosing a provider that is compiled out is a
+    /// [`PatinoxError::Configuration`](crate::PatinoxError::Configuration)
+    /// naming the feature.
+    ///
+    /// ```
+    /// use patinox::config::Provider;
+    ///
+    /// let compiled: Vec<&str> = Provider::ALL.into_iter().filter(|p| p.is_enabled()).map(Provider::name).collect();
+    /// println!("providers in this build: {}", compiled.join(", "));
+    /// ```
+    pub const fn is_enabled(self) -> bool {
+        match self {
+            Self::OpenAi => cfg!(feature = "openai"),
+            Self::Anthropic => cfg!(feature = "anthropic"),
+            Self::OpenRouter => cfg!(feature = "openrouter"),
+            Self::Ollama => cfg!(feature = "ollama"),
+            Self::LmStudio => cfg!(feature = "lmstudio"),
         }
     }
 

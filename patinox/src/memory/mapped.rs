@@ -1,7 +1,9 @@
 //! Reading large files through a memory map, where it pays.
 //!
 //! [`read_file`] is the entry point: files of at least [`MMAP_THRESHOLD`]
-//! bytes are memory-mapped, smaller ones are read into a buffer. The
+//! bytes are memory-mapped, smaller ones are read into a buffer. Mapping
+//! needs the `mmap` feature; without it every file is read
+//! into a buffer and `MappedFile` does not exist. The
 //! threshold comes from the `read` group of the memory benchmark (`cargo
 //! bench -p patinox --bench memory -- read/`), which reads files of 4 KiB to
 //! 256 MiB both ways and touches every byte. On the 2-core reference machine
@@ -24,22 +26,28 @@
 //! so map only files your application owns (knowledge files, indexes it
 //! built); read anything else with [`read_file_buffered`].
 
+#[cfg(feature = "mmap")]
 use std::fmt;
-use std::fs::{File, TryLockError};
+use std::fs::File;
+#[cfg(feature = "mmap")]
+use std::fs::TryLockError;
 use std::io::Read;
 use std::ops::Deref;
 use std::path::Path;
 
+#[cfg(feature = "mmap")]
 use memmap2::Mmap;
 
-use crate::error::{ExecutionErrorKind, PatinoxError, Result};
+use crate::error::Result;
+#[cfg(feature = "mmap")]
+use crate::error::{ExecutionErrorKind, PatinoxError};
 
 /// Files at least this large are mapped by [`read_file`]; smaller ones are
 /// read into a buffer. Measured; see the module docs.
 pub const MMAP_THRESHOLD: u64 = 1024 * 1024;
 
 /// A read-only memory map of a whole file, holding a shared advisory lock on
-/// it; dereferences to the file's bytes.
+/// it; dereferences to the file's bytes. Feature `mmap`.
 ///
 /// ```
 /// use patinox::memory::MappedFile;
@@ -52,12 +60,14 @@ pub const MMAP_THRESHOLD: u64 = 1024 * 1024;
 /// # std::fs::remove_file(&path)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "mmap")]
 pub struct MappedFile {
     map: Mmap,
     // Keeps the advisory lock for as long as the map lives.
     _file: File,
 }
 
+#[cfg(feature = "mmap")]
 impl MappedFile {
     /// Maps the file at `path`.
     ///
@@ -95,6 +105,7 @@ impl MappedFile {
 /// `file` for the map's whole life (see [`MappedFile`]), which excludes
 /// cooperating writers; the module docs tell users not to map files that
 /// uncooperative processes write.
+#[cfg(feature = "mmap")]
 #[allow(unsafe_code)]
 fn map_read_only(file: &File) -> std::io::Result<Mmap> {
     // SAFETY: `Mmap::map` is unsafe because another process may modify or
@@ -107,6 +118,7 @@ fn map_read_only(file: &File) -> std::io::Result<Mmap> {
     unsafe { Mmap::map(file) }
 }
 
+#[cfg(feature = "mmap")]
 impl Deref for MappedFile {
     type Target = [u8];
 
@@ -115,12 +127,14 @@ impl Deref for MappedFile {
     }
 }
 
+#[cfg(feature = "mmap")]
 impl AsRef<[u8]> for MappedFile {
     fn as_ref(&self) -> &[u8] {
         &self.map
     }
 }
 
+#[cfg(feature = "mmap")]
 impl fmt::Debug for MappedFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MappedFile")
@@ -147,6 +161,7 @@ pub struct FileContents(Repr);
 
 #[derive(Debug)]
 enum Repr {
+    #[cfg(feature = "mmap")]
     Mapped(MappedFile),
     Buffered(Vec<u8>),
 }
@@ -154,7 +169,11 @@ enum Repr {
 impl FileContents {
     /// Whether the bytes are memory-mapped (rather than read into a buffer).
     pub fn is_mapped(&self) -> bool {
-        matches!(self.0, Repr::Mapped(_))
+        match self.0 {
+            #[cfg(feature = "mmap")]
+            Repr::Mapped(_) => true,
+            Repr::Buffered(_) => false,
+        }
     }
 }
 
@@ -163,6 +182,7 @@ impl Deref for FileContents {
 
     fn deref(&self) -> &[u8] {
         match &self.0 {
+            #[cfg(feature = "mmap")]
             Repr::Mapped(map) => map,
             Repr::Buffered(bytes) => bytes,
         }
@@ -177,12 +197,13 @@ impl AsRef<[u8]> for FileContents {
 
 /// Reads a whole file the cheaper way for its size: mapped from
 /// [`MMAP_THRESHOLD`] bytes on, buffered below it or when the file is locked
-/// for writing.
+/// for writing. Without the `mmap` feature, always buffered.
 ///
 /// # Errors
 /// An I/O error if the file cannot be opened or read.
 pub fn read_file(path: impl AsRef<Path>) -> Result<FileContents> {
     let path = path.as_ref();
+    #[cfg(feature = "mmap")]
     if std::fs::metadata(path)?.len() >= MMAP_THRESHOLD {
         match MappedFile::open(path) {
             Ok(map) => return Ok(FileContents(Repr::Mapped(map))),
@@ -208,7 +229,7 @@ pub fn read_file_buffered(path: impl AsRef<Path>) -> Result<FileContents> {
 
 #[cfg(test)]
 // Miri cannot map or lock files.
-#[cfg(not(miri))]
+#[cfg(all(not(miri), feature = "mmap"))]
 mod tests {
     use super::*;
 

@@ -8,8 +8,8 @@
 //!   first, within a deadline) when the agent stops.
 //! - [`SharedConfig`]: copy-on-write configuration; readers take cheap
 //!   snapshots while writers publish new versions.
-//! - [`read_file`] and [`MappedFile`]: memory-mapped reads of large files,
-//!   used above a measured size threshold.
+//! - [`read_file`] and `MappedFile` (feature `mmap`):
+//!   memory-mapped reads of large files, used above a measured size threshold.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -43,7 +43,9 @@ mod registry;
 mod shared;
 
 pub use guard::AsyncResourceGuard;
-pub use mapped::{FileContents, MMAP_THRESHOLD, MappedFile, read_file, read_file_buffered};
+#[cfg(feature = "mmap")]
+pub use mapped::MappedFile;
+pub use mapped::{FileContents, MMAP_THRESHOLD, read_file, read_file_buffered};
 pub use pool::{DEFAULT_ACQUIRE_TIMEOUT, Manager, Pool, PoolBuilder, PoolStatus, Pooled};
 pub use registry::{LeakReport, ResourceInfo, ResourceRegistry, ShutdownReport};
 pub use shared::SharedConfig;

@@ -9,7 +9,7 @@ use super::circuit::CircuitBreakerModel;
 use super::http::{ProviderConfig, versioned};
 use super::offline::OfflineModel;
 use super::retry::{RetryModel, RetryPolicy};
-use super::{LanguageModel, ModelId, anthropic, lmstudio, ollama, openai, openrouter};
+use super::{LanguageModel, ModelId};
 use crate::config::{ConfigLoader, PatinoxConfig, Provider, ProviderSettings};
 use crate::error::{ConfigurationError, Result};
 
@@ -28,8 +28,8 @@ impl Default for LocalProbe {
     /// The default local ports (Ollama 11434, LM Studio 1234), 300 ms.
     fn default() -> Self {
         Self {
-            ollama: Some(ollama::DEFAULT_BASE_URL.to_owned()),
-            lmstudio: Some(lmstudio::DEFAULT_BASE_URL.to_owned()),
+            ollama: Some(Provider::Ollama.default_base_url().to_owned()),
+            lmstudio: Some(Provider::LmStudio.default_base_url().to_owned()),
             timeout: Duration::from_millis(300),
         }
     }
@@ -241,8 +241,11 @@ pub(super) async fn select(
     retry: &RetryPolicy,
 ) -> Result<Arc<dyn LanguageModel>> {
     let hosted = |configured: fn(&ProviderSettings) -> bool| {
+        // A key or URL of a provider compiled out does not choose it: the
+        // environment may hold keys for providers this program does not use.
         HOSTED_DEFAULTS
             .into_iter()
+            .filter(|(provider, _)| provider.is_enabled())
             .find(|(provider, _)| configured(config.providers.get(*provider)))
             .map(|(provider, model)| ModelId::new(provider.name(), model))
     };
@@ -268,22 +271,35 @@ pub(super) async fn select(
 /// `model` behind a circuit breaker if the configuration enables one, then
 /// behind a [`RetryModel`] unless `retry` allows no retries: nothing to add
 /// per call when both are off.
+#[cfg_attr(
+    not(any(
+        feature = "openai",
+        feature = "anthropic",
+        feature = "openrouter",
+        feature = "ollama",
+        feature = "lmstudio"
+    )),
+    allow(dead_code) // only providers are made resilient
+)]
 fn resilient<M: LanguageModel + 'static>(
     model: M,
     config: &PatinoxConfig,
     retry: &RetryPolicy,
 ) -> Arc<dyn LanguageModel> {
+    fn retrying<M: LanguageModel + 'static>(
+        model: M,
+        retry: &RetryPolicy,
+    ) -> Arc<dyn LanguageModel> {
+        if retry.retries() == 0 {
+            Arc::new(model)
+        } else {
+            Arc::new(RetryModel::new(model, retry.clone()))
+        }
+    }
+
     match config.breaker.breaker() {
         Some(breaker) => retrying(CircuitBreakerModel::new(model, breaker), retry),
         None => retrying(model, retry),
-    }
-}
-
-fn retrying<M: LanguageModel + 'static>(model: M, retry: &RetryPolicy) -> Arc<dyn LanguageModel> {
-    if retry.retries() == 0 {
-        Arc::new(model)
-    } else {
-        Arc::new(RetryModel::new(model, retry.clone()))
     }
 }
 
@@ -305,6 +321,9 @@ pub(super) fn build(
         .with_key("model")
         .into());
     };
+    if !provider.is_enabled() {
+        return Err(disabled(provider));
+    }
     let settings = config.providers.get(provider);
     let hosted = matches!(
         provider,
@@ -320,15 +339,66 @@ pub(super) fn build(
         .with_origin("environment")
         .into());
     }
-    let provider_config = config.provider_config(provider)?;
-    let name = id.model();
-    Ok(match provider {
-        Provider::OpenAi => resilient(openai::model(name, provider_config)?, config, retry),
-        Provider::Anthropic => resilient(anthropic::model(name, provider_config)?, config, retry),
-        Provider::OpenRouter => resilient(openrouter::model(name, provider_config)?, config, retry),
-        Provider::Ollama => resilient(ollama::model(name, provider_config)?, config, retry),
-        Provider::LmStudio => resilient(lmstudio::model(name, provider_config)?, config, retry),
-    })
+    let settings = config.provider_config(provider)?;
+    provider_model(provider, id.model(), settings, config, retry)
+}
+
+/// The client of `provider` for the model `name`, made [`resilient`]. Each
+/// arm wraps its own client type: no `Box<dyn>` (and no boxed future) per call.
+// Without every provider feature, the last arm is reachable and some
+// parameters go unused.
+#[allow(unreachable_patterns, unused_variables)]
+fn provider_model(
+    provider: Provider,
+    name: &str,
+    settings: ProviderConfig,
+    config: &PatinoxConfig,
+    retry: &RetryPolicy,
+) -> Result<Arc<dyn LanguageModel>> {
+    match provider {
+        #[cfg(feature = "openai")]
+        Provider::OpenAi => Ok(resilient(
+            super::openai::model(name, settings)?,
+            config,
+            retry,
+        )),
+        #[cfg(feature = "anthropic")]
+        Provider::Anthropic => Ok(resilient(
+            super::anthropic::model(name, settings)?,
+            config,
+            retry,
+        )),
+        #[cfg(feature = "openrouter")]
+        Provider::OpenRouter => Ok(resilient(
+            super::openrouter::model(name, settings)?,
+            config,
+            retry,
+        )),
+        #[cfg(feature = "ollama")]
+        Provider::Ollama => Ok(resilient(
+            super::ollama::model(name, settings)?,
+            config,
+            retry,
+        )),
+        #[cfg(feature = "lmstudio")]
+        Provider::LmStudio => Ok(resilient(
+            super::lmstudio::model(name, settings)?,
+            config,
+            retry,
+        )),
+        _ => Err(disabled(provider)),
+    }
+}
+
+/// The error for a provider named (by `model`, an id or an agent's default)
+/// but compiled out.
+fn disabled(provider: Provider) -> crate::PatinoxError {
+    ConfigurationError::new(format!(
+        "provider `{provider}` needs the `{provider}` feature of patinox \
+         (patinox = {{ version = \"0.1\", features = [\"{provider}\"] }})"
+    ))
+    .with_key("model")
+    .into()
 }
 
 #[derive(Deserialize)]
@@ -349,8 +419,13 @@ async fn local(
     retry: &RetryPolicy,
 ) -> Result<Option<Arc<dyn LanguageModel>>> {
     let configured = |provider: Provider| config.providers.get(provider).base_url.clone();
-    let ollama_url = configured(Provider::Ollama).or_else(|| probe.ollama.clone());
-    let lmstudio_url = configured(Provider::LmStudio).or_else(|| probe.lmstudio.clone());
+    // A provider compiled out is not probed.
+    let url = |provider: Provider, probed: &Option<String>| {
+        let url = configured(provider).or_else(|| probed.clone());
+        url.filter(|_| provider.is_enabled())
+    };
+    let ollama_url = url(Provider::Ollama, &probe.ollama);
+    let lmstudio_url = url(Provider::LmStudio, &probe.lmstudio);
     if ollama_url.is_none() && lmstudio_url.is_none() {
         return Ok(None);
     }
@@ -372,12 +447,12 @@ async fn local(
         })
     };
     if let Some(name) = ollama_model {
-        let model = ollama::model(&name, provider_config(Provider::Ollama, ollama_url)?)?;
-        return Ok(Some(resilient(model, config, retry)));
+        let settings = provider_config(Provider::Ollama, ollama_url)?;
+        return provider_model(Provider::Ollama, &name, settings, config, retry).map(Some);
     }
     if let Some(name) = lmstudio_model {
-        let model = lmstudio::model(&name, provider_config(Provider::LmStudio, lmstudio_url)?)?;
-        return Ok(Some(resilient(model, config, retry)));
+        let settings = provider_config(Provider::LmStudio, lmstudio_url)?;
+        return provider_model(Provider::LmStudio, &name, settings, config, retry).map(Some);
     }
     Ok(None)
 }
@@ -391,4 +466,56 @@ async fn first_model(client: &reqwest::Client, base: Option<&str>) -> Option<Str
     let body = response.bytes().await.ok()?;
     let list: ModelList = serde_json::from_slice(&body).ok()?;
     list.data.into_iter().next().map(|m| m.id)
+}
+
+// Run by CI in builds with providers compiled out (see `.ci/run`).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PatinoxError;
+
+    fn config(vars: &[(&str, &str)]) -> PatinoxConfig {
+        ConfigLoader::new()
+            .no_file()
+            .env(vars.iter().copied())
+            .load()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_provider_named_but_compiled_out_is_an_error_naming_its_feature() {
+        for provider in Provider::ALL {
+            let model = format!("{provider}:some-model");
+            let key = provider.default_key_variable();
+            let config = config(&[("PATINOX_MODEL", model.as_str()), (key.as_str(), "sk-test")]);
+            let chosen = select(&config, &LocalProbe::disabled(), &RetryPolicy::none()).await;
+            if provider.is_enabled() {
+                assert_eq!(chosen.unwrap().id().provider(), provider.name());
+            } else {
+                let err = chosen
+                    .err()
+                    .expect("a provider compiled out cannot be built");
+                assert!(matches!(err, PatinoxError::Configuration(_)), "{err:?}");
+                let feature = format!("needs the `{provider}` feature of patinox");
+                assert!(err.to_string().contains(&feature), "{err}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_of_a_provider_compiled_out_does_not_choose_it() {
+        for (provider, _) in HOSTED_DEFAULTS {
+            let key = provider.default_key_variable();
+            let config = config(&[(key.as_str(), "sk-test")]);
+            let chosen = select(&config, &LocalProbe::disabled(), &RetryPolicy::none())
+                .await
+                .unwrap();
+            let expected = if provider.is_enabled() {
+                provider.name()
+            } else {
+                "offline"
+            };
+            assert_eq!(chosen.id().provider(), expected);
+        }
+    }
 }

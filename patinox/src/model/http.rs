@@ -162,7 +162,8 @@ impl ProviderConfig {
 pub(crate) struct HttpClient {
     pub(crate) provider: &'static str,
     client: reqwest::Client,
-    pub(crate) url: String,
+    /// Parsed once: a request clones it rather than parsing a string again.
+    pub(crate) url: reqwest::Url,
     key: Option<SecretString>,
     timeout: Duration,
     idle_timeout: Duration,
@@ -223,20 +224,31 @@ impl HttpClient {
             headers.insert(name, value);
         }
         // Default headers live in the client: no header map is cloned per request.
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.idle_timeout)
-            .build()
-            .map_err(|err| {
-                ConfigurationError::new(format!("cannot build the {provider} HTTP client"))
-                    .with_source(err.without_url())
-            })?;
+            .connect_timeout(config.connect_timeout);
+        // Our own timers bound the same waits when the idle timeout is not
+        // the shorter one (the default): the request timeout around a whole
+        // exchange, the idle timeout around a stream's start and each of its
+        // chunks. reqwest's read timeout would add a timer per request and a
+        // reset per chunk.
+        if config.idle_timeout < config.timeout {
+            builder = builder.read_timeout(config.idle_timeout);
+        }
+        let client = builder.build().map_err(|err| {
+            ConfigurationError::new(format!("cannot build the {provider} HTTP client"))
+                .with_source(err.without_url())
+        })?;
         let base = config.base_url.as_deref().unwrap_or(default_base);
+        let url = format!("{}{path}", versioned(base));
+        let url = reqwest::Url::parse(&url).map_err(|err| {
+            ConfigurationError::new(format!("the {provider} base URL is not a valid URL: {err}"))
+                .with_key("base_url")
+        })?;
         Ok(Self {
             provider,
             client,
-            url: format!("{}{path}", versioned(base)),
+            url,
             key: config.api_key,
             timeout: config.timeout,
             idle_timeout: config.idle_timeout,
@@ -247,7 +259,7 @@ impl HttpClient {
     /// POSTs `body` and returns the response once its status is a success.
     /// Only the client's idle timeout applies here; `complete` bounds the whole exchange.
     async fn post(&self, body: Vec<u8>) -> Result<reqwest::Response> {
-        let response = self.client.post(&self.url).body(body).send().await?;
+        let response = self.client.post(self.url.clone()).body(body).send().await?;
         if response.status().is_success() {
             return Ok(response);
         }
@@ -284,13 +296,15 @@ impl HttpClient {
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
-            .unwrap_or_else(|_| {
-                Err(NetworkError::new(
-                    NetworkErrorKind::Timeout,
-                    format!("{} did not answer within {:?}", self.provider, self.timeout),
-                )
-                .into())
-            })
+            .unwrap_or_else(|_| Err(self.timed_out(self.timeout)))
+    }
+
+    fn timed_out(&self, after: Duration) -> crate::PatinoxError {
+        NetworkError::new(
+            NetworkErrorKind::Timeout,
+            format!("{} did not answer within {after:?}", self.provider),
+        )
+        .into()
     }
 
     /// POSTs `body` for a `text/event-stream` answer and streams it through `parser`.
@@ -299,7 +313,10 @@ impl HttpClient {
         body: Vec<u8>,
         parser: P,
     ) -> Result<ResponseStream> {
-        let response = self.post(body).await?;
+        // Until the stream's headers arrive, the idle timeout bounds the wait.
+        let response = tokio::time::timeout(self.idle_timeout, self.post(body))
+            .await
+            .unwrap_or_else(|_| Err(self.timed_out(self.idle_timeout)))?;
         expect_content_type(self.provider, &response, "text/event-stream")?;
         let limits = StreamLimits {
             idle_timeout: self.idle_timeout,

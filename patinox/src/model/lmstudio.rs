@@ -12,7 +12,7 @@ use super::http::ProviderConfig;
 use crate::error::Result;
 
 /// Where a local LM Studio listens by default.
-pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:1234/v1";
+pub const DEFAULT_BASE_URL: &str = crate::config::Provider::LmStudio.default_base_url();
 
 /// A model served by LM Studio (the identifier LM Studio shows for the loaded model).
 ///

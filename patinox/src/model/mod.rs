@@ -9,7 +9,9 @@
 //!   a [`ProviderConfig`] (key, base URL, headers, timeouts, response-size
 //!   cap): [`openai::model`], [`anthropic::model`], [`openrouter::model`],
 //!   [`ollama::model`], [`lmstudio::model`], and [`chat_completions::model`]
-//!   for any other server that speaks the Chat Completions API. A request's
+//!   for any other server that speaks the Chat Completions API. Each
+//!   provider is a Cargo feature of its name, all on by default
+//!   (`chat-completions` alone gives the generic client). A request's
 //!   [`ResponseFormat`] is sent the way each provider supports structured
 //!   output natively.
 //! - Resilience: [`retry::RetryModel`] (backoff with full jitter, honours
@@ -41,30 +43,65 @@
 //! A model built directly (`openai::model(..)`) makes each call once; wrap it
 //! in a [`retry::RetryModel`] to retry.
 
+#[cfg(feature = "anthropic")]
 pub mod anthropic;
 pub mod cassette;
+#[cfg(feature = "chat-completions")]
 pub mod chat_completions;
 pub mod circuit;
 mod default_model;
 mod env;
 pub mod fallback;
+// The HTTP layer is in every build (`ProviderConfig` is configuration). A
+// build without providers leaves its client unused, and a build with only
+// one of the two wires (Chat Completions, Anthropic) part of it.
+#[cfg_attr(
+    not(all(feature = "chat-completions", feature = "anthropic")),
+    allow(dead_code)
+)]
 mod http;
+#[cfg(feature = "lmstudio")]
 pub mod lmstudio;
 pub mod offline;
+#[cfg(feature = "ollama")]
 pub mod ollama;
+#[cfg(feature = "openai")]
 pub mod openai;
+#[cfg(feature = "openrouter")]
 pub mod openrouter;
 pub mod retry;
 pub mod scripted;
 mod sse;
+#[cfg_attr(
+    not(any(feature = "chat-completions", feature = "anthropic")),
+    allow(dead_code)
+)]
 mod streaming;
 mod types;
 
-/// Internals the benchmarks and the decoder's property tests measure; not
-/// part of the API.
+/// Internals the benchmarks, the decoder's property tests and the fuzz
+/// targets (`fuzz/`) reach; not part of the API.
 #[doc(hidden)]
 pub mod internals {
     pub use super::sse::{SseDecoder, SseEvent};
+
+    /// Parses a non-streaming Chat Completions (OpenAI) response body.
+    ///
+    /// # Errors
+    /// As the provider does for a body it cannot use.
+    #[cfg(feature = "chat-completions")]
+    pub fn parse_openai_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
+        super::chat_completions::parse_response("openai", 200, body)
+    }
+
+    /// Parses a non-streaming Anthropic Messages response body.
+    ///
+    /// # Errors
+    /// As the provider does for a body it cannot use.
+    #[cfg(feature = "anthropic")]
+    pub fn parse_anthropic_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
+        super::anthropic::parse_response(body)
+    }
 }
 
 use std::pin::Pin;
@@ -73,6 +110,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures_util::Stream;
 
+#[cfg(feature = "chat-completions")]
 pub use chat_completions::ChatCompletionsModel;
 pub use default_model::DefaultModel;
 pub use env::{

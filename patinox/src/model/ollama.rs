@@ -12,7 +12,7 @@ use super::http::ProviderConfig;
 use crate::error::Result;
 
 /// Where a local Ollama listens by default.
-pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:11434/v1";
+pub const DEFAULT_BASE_URL: &str = crate::config::Provider::Ollama.default_base_url();
 
 /// A model served by Ollama (`llama3.2`, `qwen2.5:7b`, ...).
 ///

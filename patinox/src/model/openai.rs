@@ -13,7 +13,7 @@ use super::http::ProviderConfig;
 use crate::error::{ConfigurationError, Result};
 
 /// The public API's base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+pub const DEFAULT_BASE_URL: &str = crate::config::Provider::OpenAi.default_base_url();
 
 /// A model of OpenAI's API (`gpt-4o-mini`, `gpt-4.1`, ...). The token limit is
 /// sent as `max_completion_tokens`.

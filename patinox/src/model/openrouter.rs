@@ -20,7 +20,7 @@ use super::http::ProviderConfig;
 use crate::error::{ConfigurationError, Result};
 
 /// The public API's base URL.
-pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+pub const DEFAULT_BASE_URL: &str = crate::config::Provider::OpenRouter.default_base_url();
 
 /// A model on OpenRouter, named `vendor/model` (`anthropic/claude-sonnet-4.5`).
 ///

@@ -357,6 +357,7 @@ impl ResponseFormat {
     }
 
     /// The request in words, for a model without native structured output.
+    #[cfg(feature = "chat-completions")]
     pub(crate) fn prompt_instructions(&self) -> String {
         format!(
             "Give your final answer as a single JSON value, with no other text, \

@@ -10,6 +10,7 @@ use super::identity::RunId;
 use super::state::RunState;
 use super::step::StepExecutor;
 use crate::agent::HistoryPolicy;
+use crate::durable::Journal;
 use crate::error::{ExecutionErrorKind, PatinoxError, Result, UsageLimit};
 use crate::model::Message;
 
@@ -100,6 +101,16 @@ impl RunOptions {
     pub fn run_id(mut self, run_id: RunId) -> Self {
         self.run_id = Some(run_id);
         self
+    }
+
+    /// Makes the run durable: each completed step is recorded in `journal`
+    /// before the run goes on, and the steps it already recorded are replayed
+    /// instead of run again. The run takes the journal's [`RunId`] and runs
+    /// its steps through it instead of any other step executor. See
+    /// [`patinox::durable`](crate::durable).
+    pub fn durable(self, journal: Journal) -> Self {
+        let run_id = journal.run_id().clone();
+        self.step_executor(Arc::new(journal)).run_id(run_id)
     }
 
     /// The conversation this run belongs to, recorded as

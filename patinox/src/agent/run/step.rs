@@ -132,6 +132,16 @@ impl<'a> ModelStep<'a> {
         &self.request
     }
 
+    /// Answers with `response`, recorded earlier, instead of calling the
+    /// model: a journal replaying the step. A streaming run receives the
+    /// answer's text as one delta.
+    pub fn replayed(self, response: CompletionResponse) -> CompletionResponse {
+        if let (Some(sink), Some(text)) = (self.sink, &response.content) {
+            sink.send(RunEvent::TextDelta(text.clone()));
+        }
+        response
+    }
+
     /// Sends the request: streamed when the run streams (its deltas become
     /// [`RunEvent`]s), completed in one piece otherwise.
     ///

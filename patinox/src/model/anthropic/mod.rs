@@ -18,6 +18,8 @@
 mod stream;
 mod wire;
 
+pub(crate) use wire::parse_response;
+
 use async_trait::async_trait;
 use reqwest::header::HeaderValue;
 
@@ -26,7 +28,7 @@ use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, Respo
 use crate::error::{ConfigurationError, Result};
 
 /// The public API's base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com/v1";
+pub const DEFAULT_BASE_URL: &str = crate::config::Provider::Anthropic.default_base_url();
 
 /// The `anthropic-version` header sent unless the config sets another.
 pub const API_VERSION: &str = "2023-06-01";
@@ -72,7 +74,7 @@ pub struct AnthropicModel {
 impl AnthropicModel {
     /// The URL requests are sent to.
     pub fn endpoint(&self) -> &str {
-        &self.http.url
+        self.http.url.as_str()
     }
 
     /// The request body for `request`, as it would be sent.

@@ -26,6 +26,7 @@ mod wire;
 use async_trait::async_trait;
 
 pub(crate) use wire::MaxTokensField;
+pub(crate) use wire::parse_response;
 
 use super::http::{Auth, HttpClient, ProviderConfig, json_body};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
@@ -98,7 +99,7 @@ impl ChatCompletionsModel {
 
     /// The URL requests are sent to.
     pub fn endpoint(&self) -> &str {
-        &self.http.url
+        self.http.url.as_str()
     }
 
     /// The request body for `request`, as it would be sent.

@@ -20,6 +20,7 @@ use crate::model::{
 /// the compatible local servers only know `max_tokens`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum MaxTokensField {
+    #[cfg_attr(not(feature = "openai"), allow(dead_code))]
     MaxCompletionTokens,
     MaxTokens,
 }
@@ -294,12 +295,38 @@ struct ChatResponse<'a> {
     #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    choices: Vec<Choice<'a>>,
+    choices: FirstChoice<'a>,
     #[serde(default)]
     usage: Option<WireUsage>,
     /// OpenRouter reports some failures inside a 200 response.
     #[serde(borrow, default)]
     error: Option<ErrorBody<'a>>,
+}
+
+/// The first of a response's choices (a run asks for one); the others,
+/// if any, are skipped without being kept.
+#[derive(Default)]
+struct FirstChoice<'a>(Option<Choice<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FirstChoice<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct First<'a>(std::marker::PhantomData<Choice<'a>>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for First<'a> {
+            type Value = FirstChoice<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array of choices")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let first = seq.next_element()?;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(FirstChoice(first))
+            }
+        }
+        deserializer.deserialize_seq(First(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -404,7 +431,7 @@ pub(crate) fn parse_response(
         let status = error.status_code().unwrap_or(status);
         return Err(error.into_error(provider, status, None).into());
     }
-    let Some(choice) = response.choices.into_iter().next() else {
+    let Some(choice) = response.choices.0 else {
         return Err(NetworkError::new(
             NetworkErrorKind::Decode,
             format!("{provider} returned no choices"),
