@@ -34,3 +34,17 @@ pub fn validator(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn agent(attr: TokenStream, item: TokenStream) -> TokenStream {
     agent::expand(attr.into(), item.into()).into()
 }
+
+/// Emits the struct it is on, then the items given as its argument.
+///
+/// `#[tool]` and `#[validator]` hang their generated items on the companion
+/// struct this way: inside an `impl` block, where a struct is not allowed,
+/// rustc rejects the struct once and drops the items with it, so a misplaced
+/// function gives one error instead of one per generated item.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __companion(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut out = item;
+    out.extend(attr);
+    out
+}

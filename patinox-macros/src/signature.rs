@@ -171,16 +171,25 @@ pub(crate) fn is_str_ref(ty: &Type) -> bool {
         && last_segment(&r.elem).is_some_and(|(name, args)| name == "str" && args.is_empty()))
 }
 
-/// The function, unchanged, and a braced empty struct of the same name.
+/// The function, unchanged, and a braced empty struct of the same name that
+/// carries `items` (through `__companion`, emitted after the struct).
 ///
 /// A braced struct lives only in the type namespace, so it coexists with the
-/// function: `name(..)` calls the function, `name {}` is the struct.
-pub(crate) fn with_companion_struct(function: &ItemFn, doc: &str) -> TokenStream {
+/// function: `name(..)` calls the function, `name {}` is the struct. Inside
+/// an `impl` block, rustc refuses the struct and with it every item it
+/// carries: one error, at the function's name.
+pub(crate) fn with_companion_struct(
+    function: &ItemFn,
+    doc: &str,
+    items: TokenStream,
+) -> TokenStream {
     let vis = &function.vis;
     let ident = &function.sig.ident;
     // Spanned on the function's name: an error about the struct (e.g. "is not
-    // a `#[tool]` function") points there, not at the attribute.
+    // a `#[tool]` function", or a struct inside an `impl`) points there, not
+    // at the attribute.
     let companion = quote::quote_spanned! {ident.span()=>
+        #[::patinox::__private::companion(#items)]
         #[doc = #doc]
         #[allow(non_camel_case_types)]
         #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug, ::core::default::Default)]
@@ -191,4 +200,22 @@ pub(crate) fn with_companion_struct(function: &ItemFn, doc: &str) -> TokenStream
 
         #companion
     }
+}
+
+/// The name of the marker [`misplaced_marker`] leaves for `function`.
+pub(crate) fn marker_name(function: &syn::Ident) -> syn::Ident {
+    quote::format_ident!("__patinox_misplaced_{}", function)
+}
+
+/// For a function with a `self` receiver, which the macro has reported: a
+/// hidden constant beside it in its `impl` block, so that `#[agent]` does
+/// not report `tools(Type::function)` a second time.
+pub(crate) fn misplaced_marker(function: &ItemFn) -> Option<TokenStream> {
+    function.sig.receiver()?;
+    let marker = marker_name(&function.sig.ident);
+    Some(quote::quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #marker: () = ();
+    })
 }

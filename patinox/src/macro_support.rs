@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 pub use async_trait::async_trait;
+pub use patinox_macros::__companion as companion;
 pub use schemars;
 pub use serde;
 pub use serde_json;

@@ -116,6 +116,9 @@ pub(crate) struct Settings {
     pub(crate) instructions: Option<String>,
     pub(crate) model: Option<DefaultModel>,
     pub(crate) name: Option<String>,
+    /// Checks of paths that name an associated function (`Type::function`):
+    /// each is an error unless the function's own macro reported it.
+    pub(crate) misplaced: TokenStream,
 }
 
 /// `model = "provider:model-id"`, split at compile time.

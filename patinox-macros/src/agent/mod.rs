@@ -31,6 +31,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         valid::check_struct(&item_cx, agent);
     }
     let args_errors = args_cx.check().err().map(|e| e.to_compile_error());
+    // Reported with the arguments' errors: checks of `Type::function` paths.
+    let misplaced = &settings.misplaced;
+    let args_errors = quote! { #args_errors #misplaced };
     match (item_cx.check(), agent) {
         (Ok(()), Some(agent)) => {
             let expanded = expand::agent(&settings, &agent);

@@ -1,6 +1,8 @@
 //! Every rule an `#[agent]` item can break, each reported on the offending
 //! token; and the settings of the arguments that keep to them.
 
+use proc_macro2::TokenStream;
+use syn::spanned::Spanned;
 use syn::{Lit, LitStr, Path};
 
 use super::ast::{AgentArgs, AgentStruct, DefaultModel, Settings};
@@ -12,9 +14,10 @@ const RESERVED: [&str; 4] = ["model", "deps", "build", "configure"];
 /// Checks the arguments; returns the settings of those that keep to the
 /// rules (a broken one is left out, so the agent still expands).
 pub(crate) fn settings(cx: &Ctxt, args: AgentArgs) -> Settings {
+    let mut misplaced = TokenStream::new();
     Settings {
-        tools: unique_paths(cx, args.tools, "tool"),
-        validators: unique_paths(cx, args.validators, "validator"),
+        tools: unique_paths(cx, args.tools, "tool", &mut misplaced),
+        validators: unique_paths(cx, args.validators, "validator", &mut misplaced),
         max_turns: args
             .max_turns
             .into_value()
@@ -27,6 +30,7 @@ pub(crate) fn settings(cx: &Ctxt, args: AgentArgs) -> Settings {
             .into_value()
             .and_then(|lit| default_model(cx, &lit)),
         name: args.name.into_value().and_then(|lit| name(cx, &lit)),
+        misplaced,
     }
 }
 
@@ -70,25 +74,52 @@ pub(crate) fn check_struct(cx: &Ctxt, agent: &AgentStruct) {
     }
 }
 
-/// The paths of `tools(..)` or `validators(..)`, each once.
-fn unique_paths(cx: &Ctxt, paths: Vec<Path>, what: &str) -> Vec<Path> {
+/// The paths of `tools(..)` or `validators(..)`, each once. A path to an
+/// associated function is left out, and a check of it added to `misplaced`.
+fn unique_paths(cx: &Ctxt, paths: Vec<Path>, what: &str, misplaced: &mut TokenStream) -> Vec<Path> {
     let mut unique: Vec<(String, Path)> = Vec::with_capacity(paths.len());
     for path in paths {
         let text = quote::quote!(#path).to_string().replace(' ', "");
         if unique.iter().any(|(seen, _)| *seen == text) {
             cx.error_spanned_by(&path, format!("the {what} `{text}` is listed twice"));
         } else if let Some(method) = associated_function(&path) {
-            cx.error_spanned_by(
-                &path,
-                format!(
-                    "`{text}` is an associated function, and #[{what}] goes on free functions: move `{method}` out of the `impl` block and list it by its path"
-                ),
+            let message = format!(
+                "`{text}` is an associated function, and #[{what}] goes on free functions: move `{method}` out of the `impl` block and list it by its path"
             );
+            misplaced.extend(misplaced_check(&path, &message));
         } else {
             unique.push((text, path));
         }
     }
     unique.into_iter().map(|(_, path)| path).collect()
+}
+
+/// Fails with `message` at `path` (`Type::function`), unless the function
+/// carries `#[tool]` or `#[validator]`: that macro has then reported the
+/// mistake at the function and left a marker constant in the `impl` block
+/// ([`crate::signature::misplaced_marker`]), which an inherent item takes
+/// before the trait constant whose bound carries the message. One mistake,
+/// one error.
+fn misplaced_check(path: &Path, message: &str) -> TokenStream {
+    let mut owner = path.clone();
+    let Some(method) = owner.segments.pop() else {
+        return TokenStream::new();
+    };
+    owner.segments.pop_punct();
+    let marker = crate::signature::marker_name(&method.ident);
+    quote::quote_spanned! {path.span()=>
+        const _: () = {
+            #[diagnostic::on_unimplemented(message = #message, label = "not a free function")]
+            trait Misplaced {}
+            trait Marker {
+                const #marker: ();
+            }
+            impl<T: ?Sized + Misplaced> Marker for T {
+                const #marker: () = ();
+            }
+            #owner::#marker
+        };
+    }
 }
 
 /// The function's name if `path` is `Type::function`: a segment before the

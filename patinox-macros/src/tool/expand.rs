@@ -23,10 +23,7 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
         Some(Context::Typed(deps)) => quote!(#deps),
         Some(Context::Erased) | None => quote!(::patinox::tool::AnyDeps),
     };
-    let companion = crate::signature::with_companion_struct(function, &struct_doc);
-    quote! {
-        #companion
-
+    let items = quote! {
         const _: () = {
             #[derive(::patinox::__private::serde::Deserialize, ::patinox::__private::schemars::JsonSchema)]
             #[serde(crate = "::patinox::__private::serde", deny_unknown_fields, rename = #schema_name)]
@@ -69,7 +66,8 @@ pub(crate) fn tool(tool: &ToolFn) -> TokenStream {
                 }
             }
         };
-    }
+    };
+    crate::signature::with_companion_struct(function, &struct_doc, items)
 }
 
 fn field(param: &Param) -> TokenStream {

@@ -29,7 +29,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             // would reject) so that only the reported mistakes show.
             let error = error.to_compile_error();
             let function = &tool.function;
-            quote::quote! { #error #function }
+            let marker = signature::misplaced_marker(function);
+            quote::quote! { #error #function #marker }
         }
     }
 }

@@ -24,10 +24,7 @@ pub(crate) fn validator(validator: &ValidatorFn) -> TokenStream {
         },
         ReturnType::Default => quote!(__patinox_verdict),
     };
-    let companion = crate::signature::with_companion_struct(function, &struct_doc);
-    quote! {
-        #companion
-
+    let items = quote! {
         const _: () = {
             #[::patinox::__private::async_trait]
             impl ::patinox::validate::Validator for #ident {
@@ -54,7 +51,8 @@ pub(crate) fn validator(validator: &ValidatorFn) -> TokenStream {
                 }
             }
         };
-    }
+    };
+    crate::signature::with_companion_struct(function, &struct_doc, items)
 }
 
 /// The stage variant, the target pattern and the call of the function.

@@ -26,7 +26,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         (Ok(()), Some(stage)) => expand::validator(&ast::ValidatorFn::new(function, args, stage)),
         (Err(error), _) => {
             let error = error.to_compile_error();
-            quote::quote! { #error #function }
+            let marker = signature::misplaced_marker(&function);
+            quote::quote! { #error #function #marker }
         }
         // `valid::check` reports a missing stage, so this arm is not reached.
         (Ok(()), None) => quote::quote! { #function },

@@ -79,11 +79,29 @@ mod sse;
 mod streaming;
 mod types;
 
-/// Internals the benchmarks and the decoder's property tests measure; not
-/// part of the API.
+/// Internals the benchmarks, the decoder's property tests and the fuzz
+/// targets (`fuzz/`) reach; not part of the API.
 #[doc(hidden)]
 pub mod internals {
     pub use super::sse::{SseDecoder, SseEvent};
+
+    /// Parses a non-streaming Chat Completions (OpenAI) response body.
+    ///
+    /// # Errors
+    /// As the provider does for a body it cannot use.
+    #[cfg(feature = "chat-completions")]
+    pub fn parse_openai_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
+        super::chat_completions::parse_response("openai", 200, body)
+    }
+
+    /// Parses a non-streaming Anthropic Messages response body.
+    ///
+    /// # Errors
+    /// As the provider does for a body it cannot use.
+    #[cfg(feature = "anthropic")]
+    pub fn parse_anthropic_response(body: &[u8]) -> crate::Result<super::CompletionResponse> {
+        super::anthropic::parse_response(body)
+    }
 }
 
 use std::pin::Pin;

@@ -18,6 +18,8 @@
 mod stream;
 mod wire;
 
+pub(crate) use wire::parse_response;
+
 use async_trait::async_trait;
 use reqwest::header::HeaderValue;
 

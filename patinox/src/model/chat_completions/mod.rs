@@ -26,6 +26,7 @@ mod wire;
 use async_trait::async_trait;
 
 pub(crate) use wire::MaxTokensField;
+pub(crate) use wire::parse_response;
 
 use super::http::{Auth, HttpClient, ProviderConfig, json_body};
 use super::{CompletionRequest, CompletionResponse, LanguageModel, ModelId, ResponseStream};
