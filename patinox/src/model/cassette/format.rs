@@ -85,6 +85,10 @@ pub(super) struct ResponseRecord {
     usage: Usage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     model: Option<String>,
+    /// The provider's response id, so that a replayed run reports the
+    /// recorded one (`gen_ai.response.id`); absent from older cassettes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     refusal: Option<String>,
 }
@@ -134,6 +138,7 @@ impl ResponseRecord {
             finish_reason: response.finish_reason.clone(),
             usage: response.usage,
             model: response.model.clone(),
+            id: response.id.clone(),
             refusal: response.refusal.clone(),
         })
     }
@@ -149,8 +154,7 @@ impl ResponseRecord {
             finish_reason: self.finish_reason.clone(),
             usage: self.usage,
             model: self.model.clone(),
-            // Cassettes do not keep the provider's response id.
-            id: None,
+            id: self.id.clone(),
             refusal: self.refusal.clone(),
         })
     }
