@@ -271,22 +271,35 @@ pub(super) async fn select(
 /// `model` behind a circuit breaker if the configuration enables one, then
 /// behind a [`RetryModel`] unless `retry` allows no retries: nothing to add
 /// per call when both are off.
+#[cfg_attr(
+    not(any(
+        feature = "openai",
+        feature = "anthropic",
+        feature = "openrouter",
+        feature = "ollama",
+        feature = "lmstudio"
+    )),
+    allow(dead_code) // only providers are made resilient
+)]
 fn resilient<M: LanguageModel + 'static>(
     model: M,
     config: &PatinoxConfig,
     retry: &RetryPolicy,
 ) -> Arc<dyn LanguageModel> {
+    fn retrying<M: LanguageModel + 'static>(
+        model: M,
+        retry: &RetryPolicy,
+    ) -> Arc<dyn LanguageModel> {
+        if retry.retries() == 0 {
+            Arc::new(model)
+        } else {
+            Arc::new(RetryModel::new(model, retry.clone()))
+        }
+    }
+
     match config.breaker.breaker() {
         Some(breaker) => retrying(CircuitBreakerModel::new(model, breaker), retry),
         None => retrying(model, retry),
-    }
-}
-
-fn retrying<M: LanguageModel + 'static>(model: M, retry: &RetryPolicy) -> Arc<dyn LanguageModel> {
-    if retry.retries() == 0 {
-        Arc::new(model)
-    } else {
-        Arc::new(RetryModel::new(model, retry.clone()))
     }
 }
 
@@ -326,30 +339,53 @@ pub(super) fn build(
         .with_origin("environment")
         .into());
     }
-    let model = provider_model(provider, id.model(), config.provider_config(provider)?)?;
-    Ok(resilient(model, config, retry))
+    let settings = config.provider_config(provider)?;
+    provider_model(provider, id.model(), settings, config, retry)
 }
 
-/// The client of `provider` for the model `name`.
+/// The client of `provider` for the model `name`, made [`resilient`]. Each
+/// arm wraps its own client type: no `Box<dyn>` (and no boxed future) per call.
 // Without every provider feature, the last arm is reachable and some
 // parameters go unused.
 #[allow(unreachable_patterns, unused_variables)]
 fn provider_model(
     provider: Provider,
     name: &str,
-    config: ProviderConfig,
-) -> Result<Box<dyn LanguageModel>> {
+    settings: ProviderConfig,
+    config: &PatinoxConfig,
+    retry: &RetryPolicy,
+) -> Result<Arc<dyn LanguageModel>> {
     match provider {
         #[cfg(feature = "openai")]
-        Provider::OpenAi => Ok(Box::new(super::openai::model(name, config)?)),
+        Provider::OpenAi => Ok(resilient(
+            super::openai::model(name, settings)?,
+            config,
+            retry,
+        )),
         #[cfg(feature = "anthropic")]
-        Provider::Anthropic => Ok(Box::new(super::anthropic::model(name, config)?)),
+        Provider::Anthropic => Ok(resilient(
+            super::anthropic::model(name, settings)?,
+            config,
+            retry,
+        )),
         #[cfg(feature = "openrouter")]
-        Provider::OpenRouter => Ok(Box::new(super::openrouter::model(name, config)?)),
+        Provider::OpenRouter => Ok(resilient(
+            super::openrouter::model(name, settings)?,
+            config,
+            retry,
+        )),
         #[cfg(feature = "ollama")]
-        Provider::Ollama => Ok(Box::new(super::ollama::model(name, config)?)),
+        Provider::Ollama => Ok(resilient(
+            super::ollama::model(name, settings)?,
+            config,
+            retry,
+        )),
         #[cfg(feature = "lmstudio")]
-        Provider::LmStudio => Ok(Box::new(super::lmstudio::model(name, config)?)),
+        Provider::LmStudio => Ok(resilient(
+            super::lmstudio::model(name, settings)?,
+            config,
+            retry,
+        )),
         _ => Err(disabled(provider)),
     }
 }
@@ -412,13 +448,11 @@ async fn local(
     };
     if let Some(name) = ollama_model {
         let settings = provider_config(Provider::Ollama, ollama_url)?;
-        let model = provider_model(Provider::Ollama, &name, settings)?;
-        return Ok(Some(resilient(model, config, retry)));
+        return provider_model(Provider::Ollama, &name, settings, config, retry).map(Some);
     }
     if let Some(name) = lmstudio_model {
         let settings = provider_config(Provider::LmStudio, lmstudio_url)?;
-        let model = provider_model(Provider::LmStudio, &name, settings)?;
-        return Ok(Some(resilient(model, config, retry)));
+        return provider_model(Provider::LmStudio, &name, settings, config, retry).map(Some);
     }
     Ok(None)
 }

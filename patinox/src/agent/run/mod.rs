@@ -191,7 +191,10 @@ impl Runner {
             self.model.id(),
             options.conversation_id.as_deref(),
         );
-        let run = turns.drive::<F>(input, &options.history);
+        // Boxed once per run: the loop's state machine holds a model step and a
+        // tool step and passes clippy's `large_futures` size, which the
+        // caller's future would otherwise inherit.
+        let run = Box::pin(turns.drive::<F>(input, &options.history));
         let result = bounded(run.instrument(span.clone()), limits.deadline, &options).await;
         match &result {
             Ok(done) => {

@@ -248,18 +248,13 @@ impl Turns<'_> {
             .clone()
             .at_turn(state.turn)
             .in_run(run_id);
-        let results = match response.tool_calls.as_slice() {
-            // One call, the common case: nothing to join.
-            [call] => vec![self.tool_call(call, &context, tools).await],
-            calls => {
-                join_all(
-                    calls
-                        .iter()
-                        .map(|call| self.tool_call(call, &context, tools)),
-                )
-                .await
-            }
-        };
+        let results = join_all(
+            response
+                .tool_calls
+                .iter()
+                .map(|call| self.tool_call(call, &context, tools)),
+        )
+        .await;
         state.tool_calls += calls as u64;
         state.messages.push(Message::Assistant {
             content: response.content,

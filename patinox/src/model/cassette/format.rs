@@ -85,8 +85,7 @@ pub(super) struct ResponseRecord {
     usage: Usage,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     model: Option<String>,
-    /// The provider's response id, so that a replayed run reports the
-    /// recorded one (`gen_ai.response.id`); absent from older cassettes.
+    /// The provider's response id; absent from cassettes recorded before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
