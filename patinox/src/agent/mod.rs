@@ -183,6 +183,7 @@ mod budget;
 mod conversation;
 mod handle;
 mod history;
+mod id;
 mod run;
 mod runner;
 

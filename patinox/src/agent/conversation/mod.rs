@@ -1,6 +1,5 @@
 //! Conversations: the history of one conversation kept across runs.
 
-mod id;
 mod limits;
 mod saved;
 mod stream;
@@ -108,7 +107,7 @@ impl<'a, A: Runnable> Conversation<'a, A> {
     fn over(agent: &'a A) -> Self {
         Self {
             agent,
-            id: id::fresh().into(),
+            id: crate::agent::id::fresh().into(),
             transcript: Transcript::default(),
             metadata: Map::new(),
             policy: Arc::new(TokenBudget::new(DEFAULT_TOKEN_BUDGET)),

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{id, v1, v2};
+use super::{v1, v2};
 use crate::agent::RunResult;
 use crate::error::{Result, ValidationError};
 use crate::model::{Message, Usage};
@@ -73,7 +73,7 @@ impl Default for SavedConversation {
     /// An empty conversation with a fresh id.
     fn default() -> Self {
         Self {
-            id: id::fresh(),
+            id: crate::agent::id::fresh(),
             messages: Vec::new(),
             usage: Usage::default(),
             runs: 0,

@@ -106,7 +106,7 @@ impl Read {
         Ok(SavedConversation {
             // Format 1 had no ids: the conversation gets one now, kept from
             // its next save on.
-            id: super::id::fresh(),
+            id: crate::agent::id::fresh(),
             messages,
             usage: self.usage.into(),
             runs: self.runs,

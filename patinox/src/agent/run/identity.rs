@@ -1,10 +1,7 @@
 //! Who a run is: its [`RunId`], and the [`IdempotencyKey`] of each tool call.
 
 use std::fmt;
-use std::hash::{BuildHasher, Hasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,12 +48,10 @@ impl RunId {
         Ok(Self(id.into()))
     }
 
-    /// A fresh id, unique with overwhelming probability: a random number
-    /// drawn once per process, then a counter.
+    /// A fresh id, unique with overwhelming probability: a random UUID
+    /// (version 4), as conversations get.
     pub fn generate() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        Self(format!("{:016x}-{n}", process_seed()).into())
+        Self(crate::agent::id::fresh().into())
     }
 
     /// The id as text.
@@ -81,20 +76,6 @@ fn check(id: &str) -> Result<()> {
     Err(ValidationError::new(format!("the run id {id:?} {problem}"))
         .with_field("run_id")
         .into())
-}
-
-/// 64 random bits per process. std's `RandomState` is seeded from the
-/// operating system's random source; hashing the process id and the time
-/// with it spares a dependency on a random-number crate.
-fn process_seed() -> u64 {
-    static SEED: OnceLock<u64> = OnceLock::new();
-    *SEED.get_or_init(|| {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u32(std::process::id());
-        let now = SystemTime::now().duration_since(UNIX_EPOCH);
-        hasher.write_u128(now.map_or(0, |d| d.as_nanos()));
-        hasher.finish()
-    })
 }
 
 impl TryFrom<String> for RunId {

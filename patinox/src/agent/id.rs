@@ -1,5 +1,6 @@
-//! Conversation ids: random, in the textual form of a UUID (version 4), so
-//! that tracing backends and databases take them as they are.
+//! Generated ids (conversations, runs): random, in the textual form of a
+//! UUID (version 4), so that tracing backends and databases take them as
+//! they are, and valid as a [`RunId`](crate::agent::RunId).
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -13,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// drawn from the operating system once per thread and varied per instance;
 /// a process-wide counter and the clock are hashed with them, so two ids of
 /// one process never repeat, whatever the keys.
-pub(super) fn fresh() -> String {
+pub(crate) fn fresh() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = SystemTime::now()
